@@ -5,6 +5,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isLeveeError } from '../core/errors.js';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerUserCommand } from './commands/user.js';
+import { ExitCode } from './exit-code.js';
 
 export function buildProgram(): Command {
   const program = new Command('levee')
@@ -12,15 +17,15 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  registerUserCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 
-/** Thrown by a command to end with a given exit code after printing its own message. */
-export class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+// Commands import ExitCode from './exit-code.js'; re-exported here for callers of main.
+export { ExitCode };
 
 export async function run(argv: string[]): Promise<void> {
   const program = buildProgram();

@@ -1,0 +1,100 @@
+/**
+ * The HTTP API: Fastify with one plugin per bounded context. Routes are thin: they validate with
+ * their schema, call one service method with the caller's Actor, and map the result. Every route
+ * declares its input and output schemas; problem documents are added as every route's 4XX/5XX.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { LeveeContext } from '../context.js';
+import { problemFromError, sendProblem } from './problem.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { directoryRoutes } from './routes/directory.routes.js';
+import { homeRoutes } from './routes/home.routes.js';
+import { opsRoutes } from './routes/ops.routes.js';
+import { personRoutes } from './routes/person.routes.js';
+import { Problem } from './schemas.js';
+import { sessionGuard } from './session-guard.js';
+
+export const API_VERSION = '0.1.0';
+
+export function defaultWebDir(): string {
+  return fileURLToPath(new URL('../../web/', import.meta.url));
+}
+
+export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.url.startsWith('/api/docs')) return;
+    route.schema.response = { ...(route.schema.response as object), '4XX': Problem, '5XX': Problem };
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Levee API',
+        version: API_VERSION,
+        description:
+          'Operations platform for anti-telecom-fraud centres. Errors are RFC 9457 problem documents; see docs/errors.md.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'levee_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), access: 'public' };
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = problemFromError(error);
+    if (problem.code === 'LEVEE_INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, problem.code, problem.detail, problem.field);
+  });
+
+  await app.register(sessionGuard, { auth: ctx.auth });
+  await app.register(opsRoutes, { ctx });
+  await app.register(authRoutes, { ctx });
+  await app.register(directoryRoutes, { ctx });
+  await app.register(personRoutes, { ctx });
+  await app.register(homeRoutes, { ctx });
+
+  const webDir = ctx.config.webDir ?? defaultWebDir();
+  const hasWeb = existsSync(`${webDir}/index.html`);
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: 'index.html' });
+
+  app.setNotFoundHandler({ preHandler: async () => {} }, (request, reply) => {
+    const isApi =
+      request.url.startsWith('/api/') || ['/healthz', '/readyz', '/metrics'].includes(request.url);
+    // The console is a single-page app: unknown non-API paths get its index.html.
+    if (hasWeb && !isApi && request.method === 'GET') return reply.sendFile('index.html');
+    return sendProblem(
+      request,
+      reply,
+      'LEVEE_ROUTE_NOT_FOUND',
+      `no route ${request.method} ${request.url.split('?')[0]}`,
+    );
+  });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,37 @@
+/**
+ * One set of migrations for both databases, run by Kysely's Migrator. Each migration module gets
+ * the connector's capabilities, so dialect differences stay declared, not guessed.
+ */
+import { type Migration, type MigrationResult, Migrator } from 'kysely';
+import { LeveeError } from '../core/errors.js';
+import type { Store } from './database.js';
+import * as m0001 from './migrations/0001-foundation.js';
+
+type MigrationModule = { up: (db: never, caps: Store['capabilities']) => Promise<void> };
+
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-foundation': m0001 as MigrationModule,
+};
+
+export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, module] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (db) => module.up(db as never, store.capabilities) };
+  }
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'levee_migration',
+    migrationLockTableName: 'levee_migration_lock',
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error');
+    throw new LeveeError(
+      'LEVEE_INTERNAL',
+      `migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`,
+      { cause: error },
+    );
+  }
+  return results;
+}

@@ -1,0 +1,105 @@
+/**
+ * Table types for Kysely. Portable column types only: integers, text, ISO-8601 UTC timestamps
+ * stored as text (sortable, identical on SQLite and PostgreSQL), booleans as 0/1 integers.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+export type UnitKind = 'city' | 'district' | 'station' | 'community' | 'bank' | 'payment';
+
+export interface UnitTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  kind: UnitKind;
+  code: string;
+  name: string;
+  name_en: string;
+  /** Materialised path of ids, e.g. "/1/4/9/": a subtree is a prefix match. */
+  path: string;
+  depth: number;
+  created_at: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: string;
+  unit_id: number;
+  password_hash: string;
+  must_change_password: number;
+  is_demo: number;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie token: a stolen database does not hand out live sessions. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface LoginThrottleTable {
+  username: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  username: string;
+  unit_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  ip: string;
+  reason: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  last_id: number;
+  last_hash: string;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  unit_id: number;
+  name: string;
+  id_number: string;
+  phone: string;
+  bank_card: string;
+  category: 'victim' | 'at_risk' | 'suspect';
+  created_by: number | null;
+  created_at: ColumnType<string, string, never>;
+}
+
+export interface Database {
+  unit: UnitTable;
+  app_user: UserTable;
+  session: SessionTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  person: PersonTable;
+}
+
+export type UnitRow = Selectable<UnitTable>;
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type NewAuditRow = Insertable<AuditLogTable>;
+export type PersonRow = Selectable<PersonTable>;
