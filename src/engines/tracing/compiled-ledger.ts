@@ -264,9 +264,9 @@ export class LedgerBuilder {
 
     // Origins: parties, opening:<account>, unknown:<account> for accounts with a gap.
     const names: { id: string; role: number; party: number; opening: number; unknown: number }[] = [];
-    this.partyIds.forEach((id, p) =>
-      names.push({ id, role: roleCode(this.partyRoles[p]!), party: p, opening: -1, unknown: -1 }),
-    );
+    this.partyIds.forEach((id, p) => {
+      names.push({ id, role: roleCode(this.partyRoles[p]!), party: p, opening: -1, unknown: -1 });
+    });
     for (let a = 0; a < nAcc; a++)
       if (opening[a]! > 0)
         names.push({ id: `opening:${accountIds[a]}`, role: ROLE_OWN, party: -1, opening: a, unknown: -1 });

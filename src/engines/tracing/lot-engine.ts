@@ -491,7 +491,7 @@ class LotEngine {
         break;
       default: {
         const own = this.ownBal[a]!;
-        const fromOwn = x < own ? x : own;
+        const fromOwn = Math.min(x, own);
         if (fromOwn > 0) {
           this.takeHead(a, fromOwn);
           this.ownBal[a] = own - fromOwn;

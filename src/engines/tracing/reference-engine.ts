@@ -147,7 +147,9 @@ export function traceReference(
   options: { paths?: boolean } = {},
 ): ReferenceResult {
   const roles = new Map<string, number>();
-  ledger.originIds.forEach((id, o) => roles.set(id, ledger.originRole[o]!));
+  ledger.originIds.forEach((id, o) => {
+    roles.set(id, ledger.originRole[o]!);
+  });
   const lots = new Map<string, RefLot[]>();
   ledger.accountIds.forEach((id, a) => {
     const open = ledger.opening[a]!;
