@@ -112,6 +112,21 @@ export function traceSpecs(name: string, impl: TraceImpl): void {
       expect(impl(compileLedger(ledger), 'libr').accounts['S']!.byOrigin).toEqual({ A: 1 });
     });
 
+    it('many spare fen on equal remainders go to the smallest ids', () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `V${String(19 - i).padStart(2, '0')}`);
+      const ledger = ledgerOf(
+        ids.map((id) => [id, 'victim']),
+        [{ id: 'X' }, { id: 'S', sink: 'cash' }],
+        [
+          ...ids.map((id, i): [string, string, string, number, string] => [`d${i}`, id, 'X', 1, T(1)]),
+          ['w', 'X', 'S', 10, T(2)],
+        ],
+      );
+      const expected = Object.fromEntries(ids.slice(10).map((id) => [id, 1]));
+      for (const rule of ['prorata', 'libr'] as const)
+        expect(impl(compileLedger(ledger), rule).accounts['S']!.byOrigin).toEqual(expected);
+    });
+
     it('an opening balance is the oldest own lot', () => {
       const ledger = ledgerOf(
         [['V', 'victim']],
