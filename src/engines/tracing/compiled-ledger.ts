@@ -43,6 +43,8 @@ export interface CompiledLedger {
   timeMs: Float64Array;
   timeSub: Int32Array;
   order: Uint32Array;
+  /** the time of each transfer as written, when the builder kept it (explanations cite it) */
+  timeText: string[] | undefined;
   /** shortfalls (rule 3) in time order; they do not depend on the rule */
   gaps: CompiledGap[];
 }
@@ -111,8 +113,14 @@ export class LedgerBuilder {
   private readonly transferIds: string[] = [];
   private readonly seenTransfers = new Set<string>();
   private readonly cols = new Columns();
+  private readonly timeText: string[] | undefined;
 
-  constructor(private readonly currency = 'CNY') {}
+  constructor(
+    private readonly currency = 'CNY',
+    options: { keepTimeText?: boolean } = {},
+  ) {
+    this.timeText = options.keepTimeText === false ? undefined : [];
+  }
 
   addParty(id: unknown, role: unknown, where = `party ${describe(id)}`): void {
     const pid = checkId(id, where);
@@ -202,6 +210,7 @@ export class LedgerBuilder {
         at,
       );
     this.transferIds.push(tid);
+    this.timeText?.push(time as string);
     this.cols.push(src, dst, amount, ms, parsedSubMs);
   }
 
@@ -306,6 +315,7 @@ export class LedgerBuilder {
       timeMs,
       timeSub,
       order,
+      timeText: this.timeText,
       gaps,
     };
   }

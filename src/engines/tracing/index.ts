@@ -27,3 +27,5 @@ export const referenceTrace: TraceImpl = (ledger, rule) =>
 export function trace(ledgerDoc: unknown, rule: TraceRule): TraceDocument {
   return fastTrace(compileLedger(ledgerDoc), rule);
 }
+export { explainAccount, type ExplainDocument } from './explain.js';
+export { poisonReach, type PoisonDocument } from './poison.js';

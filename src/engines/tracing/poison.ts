@@ -1,0 +1,80 @@
+/**
+ * Poison reach: every account that ever received money derived from a victim under the chosen
+ * rule, with the first transfer that brought it — the order in which to freeze. Runs the fast
+ * engine with a piece listener, so it scales like the trace itself.
+ */
+import type { CompiledLedger } from './compiled-ledger.js';
+import { LedgerError } from './ledger-error.js';
+import { traceFast } from './lot-engine.js';
+import { ROLE_VICTIM, type TraceRule } from './types.js';
+
+export interface PoisonFirst {
+  time: string;
+  transfer: string;
+}
+
+export interface PoisonEntry {
+  account: string;
+  sink: boolean;
+  first: PoisonFirst;
+  /** per victim, the first transfer that brought its money here */
+  victims: Record<string, PoisonFirst>;
+}
+
+export interface PoisonDocument {
+  format: 'levee.poison/1';
+  rule: TraceRule;
+  victim?: string;
+  accounts: PoisonEntry[];
+}
+
+export function poisonReach(ledger: CompiledLedger, rule: TraceRule, victim?: string): PoisonDocument {
+  let only = -1;
+  if (victim !== undefined) {
+    only = ledger.originIds.indexOf(victim);
+    if (only < 0 || ledger.originRole[only] !== ROLE_VICTIM)
+      throw new LedgerError('unknown-id', `no victim "${victim}" in the ledger`, { party: victim });
+  }
+  const role = ledger.originRole;
+  const firstStep = new Map<number, number>(); // account → step (position in time order)
+  const perVictim = new Map<number, Map<number, number>>(); // account → victim → step
+  let step = -1;
+  let lastTransfer = -1;
+  traceFast(ledger, rule, {
+    onPieces: (t, _src, dst, origins, amounts, count) => {
+      if (t !== lastTransfer) {
+        step++;
+        lastTransfer = t;
+      }
+      for (let i = 0; i < count; i++) {
+        const o = origins[i]!;
+        if (role[o] !== ROLE_VICTIM || amounts[i]! <= 0 || (only >= 0 && o !== only)) continue;
+        if (!firstStep.has(dst)) firstStep.set(dst, step);
+        let m = perVictim.get(dst);
+        if (!m) {
+          m = new Map();
+          perVictim.set(dst, m);
+        }
+        if (!m.has(o)) m.set(o, step);
+      }
+    },
+  });
+  const at = (s: number): PoisonFirst => {
+    const i = ledger.order[s]!;
+    return {
+      time: ledger.timeText?.[i] ?? new Date(ledger.timeMs[i]!).toISOString(),
+      transfer: ledger.transferIds[i]!,
+    };
+  };
+  const accounts = [...firstStep]
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+    .map(([a, s]) => {
+      const victims: Record<string, PoisonFirst> = {};
+      for (const [o, vs] of [...perVictim.get(a)!].sort((x, y) => x[0] - y[0]))
+        victims[ledger.originIds[o]!] = at(vs);
+      return { account: ledger.accountIds[a]!, sink: ledger.isSink[a] === 1, first: at(s), victims };
+    });
+  return victim === undefined
+    ? { format: 'levee.poison/1', rule, accounts }
+    : { format: 'levee.poison/1', rule, victim, accounts };
+}
