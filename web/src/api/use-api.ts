@@ -1,0 +1,82 @@
+import { App } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useI18n } from '../i18n/i18n-context.js';
+import { lookup } from '../i18n/translate.js';
+import { ApiError, NETWORK_ERROR } from './client.js';
+
+export interface ErrorText {
+  /** The localised meaning of the problem code, e.g. 用户名或密码错误. */
+  title: string;
+  /** The server's own `detail`, which says what exactly went wrong (e.g. how long to wait). */
+  detail: string | undefined;
+}
+
+/** Turns any thrown value into a title (localised by code) and the server's detail. */
+export function useErrorText(): (error: unknown) => ErrorText {
+  const { t } = useI18n();
+  return useCallback(
+    (error: unknown): ErrorText => {
+      if (error instanceof ApiError) {
+        if (error.code === NETWORK_ERROR) return { title: t('error.network'), detail: undefined };
+        const key = lookup(`error.${error.code}`);
+        const title = key === undefined ? t('error.generic') : t(key);
+        return { title, detail: error.detail !== title ? error.detail : undefined };
+      }
+      return { title: t('error.generic'), detail: error instanceof Error ? error.message : String(error) };
+    },
+    [t],
+  );
+}
+
+/** Shows an error in the global message area (top of the page). */
+export function useShowError(): (error: unknown) => void {
+  const { message } = App.useApp();
+  const toText = useErrorText();
+  return useCallback(
+    (error: unknown) => {
+      if (error instanceof DOMException && error.name === 'AbortError') return;
+      // A lost session is handled by the session provider (back to login), not as a toast.
+      if (error instanceof ApiError && error.status === 401) return;
+      const { title, detail } = toText(error);
+      void message.error(detail === undefined ? title : `${title}：${detail}`);
+    },
+    [message, toText],
+  );
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Loads data when `deps` change; errors go to the message area. Stale responses are aborted. */
+export function useApiData<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: readonly unknown[],
+): Loaded<T> {
+  const showError = useShowError();
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [generation, setGeneration] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is re-created each render; deps name what it reads.
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    load(controller.signal)
+      .then((value) => {
+        if (!controller.signal.aborted) setData(value);
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) showError(error);
+      })
+      .finally(() => {
+        if (!controller.signal.aborted) setLoading(false);
+      });
+    return () => controller.abort();
+  }, [...deps, generation]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { data, loading, reload };
+}

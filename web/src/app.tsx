@@ -1,0 +1,59 @@
+import { App as AntApp, Spin } from 'antd';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AuditScreen } from './admin/audit-screen.js';
+import { PersonsScreen } from './admin/persons-screen.js';
+import { UnitsScreen } from './admin/units-screen.js';
+import { UsersScreen } from './admin/users-screen.js';
+import { SessionProvider, useSession } from './auth/session-context.js';
+import { I18nProvider, useI18n } from './i18n/i18n-context.js';
+import { AppLayout } from './layout/app-layout.js';
+import { BUSINESS_MODULES } from './modules.js';
+import { ChangePasswordScreen } from './screens/change-password-screen.js';
+import { ComingSoonScreen } from './screens/coming-soon-screen.js';
+import { DashboardScreen } from './screens/dashboard-screen.js';
+import { LoginScreen } from './screens/login-screen.js';
+import { NotFoundScreen } from './screens/not-found-screen.js';
+
+/** Login, forced password change, or the console — decided by the session alone. */
+function Gate() {
+  const { state } = useSession();
+  const { t } = useI18n();
+  if (state.status === 'loading') {
+    return (
+      <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center' }}>
+        <Spin size="large" description={t('common.loading')} />
+      </div>
+    );
+  }
+  if (state.status === 'anonymous') return <LoginScreen />;
+  if (state.me.mustChangePassword) return <ChangePasswordScreen />;
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<DashboardScreen />} />
+        {BUSINESS_MODULES.map((m) => (
+          <Route key={m.key} path={m.path} element={<ComingSoonScreen module={m} />} />
+        ))}
+        <Route path="/persons" element={<PersonsScreen />} />
+        <Route path="/admin/units" element={<UnitsScreen />} />
+        <Route path="/admin/users" element={<UsersScreen />} />
+        <Route path="/admin/audit" element={<AuditScreen />} />
+        <Route path="*" element={<NotFoundScreen />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <AntApp>
+        <BrowserRouter>
+          <SessionProvider>
+            <Gate />
+          </SessionProvider>
+        </BrowserRouter>
+      </AntApp>
+    </I18nProvider>
+  );
+}
