@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { isLeveeError } from '../core/errors.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerTraceCommand } from './commands/trace.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommand } from './commands/user.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerUserCommand(program);
   registerAuditCommand(program);
+  registerTraceCommand(program);
   return program;
 }
 

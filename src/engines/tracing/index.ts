@@ -29,3 +29,5 @@ export function trace(ledgerDoc: unknown, rule: TraceRule): TraceDocument {
 }
 export { explainAccount, type ExplainDocument } from './explain.js';
 export { poisonReach, type PoisonDocument } from './poison.js';
+export { CsvTableReader, splitCsvLine } from './csv-ledger.js';
+export { ruleTable } from './rule-table.js';
