@@ -10,6 +10,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../context.js';
 import { problemFromError, sendProblem } from './problem.js';
@@ -22,6 +23,19 @@ import { Problem } from './schemas.js';
 import { sessionGuard } from './session-guard.js';
 
 export const API_VERSION = '0.1.0';
+
+/** Every route the app serves, with its access level: the authorisation tests walk this list. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteInfo[];
+  }
+}
 
 export function defaultWebDir(): string {
   return fileURLToPath(new URL('../../web/', import.meta.url));
@@ -36,13 +50,40 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+
+  // Bodies are JSON and must have the declared types; query strings and path parameters are text
+  // and are coerced ("5" → 5) before they are checked.
+  const strict = new Ajv({
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+  });
+  const coercing = new Ajv({
+    coerceTypes: 'array',
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema),
+  );
+  // JSON only: a text/plain body is refused with 415 rather than half-parsed.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
+    // The OpenAPI document and its viewer are public, like the API description they are.
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), access: 'public' };
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      if (method !== 'HEAD')
+        routeTable.push({ method, url: route.url, access: route.config?.access ?? 'session' });
     if (!route.schema || route.url.startsWith('/api/docs')) return;
     route.schema.response = { ...(route.schema.response as object), '4XX': Problem, '5XX': Problem };
   });
@@ -62,9 +103,6 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), access: 'public' };
-  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemFromError(error);

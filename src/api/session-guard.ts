@@ -34,7 +34,7 @@ export const sessionGuard = fp(async (app: FastifyInstance, opts: { auth: AuthSe
   app.decorateRequest('auth', null);
   app.addHook('preHandler', async (request) => {
     const access: Access = request.routeOptions.config.access ?? 'session';
-    if (access === 'public') return;
+    if (access === 'public' || request.is404) return;
     const token = request.cookies[SESSION_COOKIE];
     const auth = token ? await opts.auth.authenticate(token, request.ip) : undefined;
     if (!auth)

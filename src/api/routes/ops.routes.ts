@@ -1,12 +1,14 @@
 /** Liveness, readiness and Prometheus metrics: public, for the machines that watch Levee. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { LeveeContext } from '../../context.js';
 import { LeveeError } from '../../core/errors.js';
 
-export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeContext }) {
+// Not encapsulated (fastify-plugin): the timing hook must see every route of the app.
+export const opsRoutes = fp(async (app: FastifyInstance, { ctx }: { ctx: LeveeContext }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'levee_' });
   const duration = new Histogram({
@@ -50,4 +52,4 @@ export async function opsRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeConte
     schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: true },
     handler: async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   });
-}
+});

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { createContext } from '../../context.js';
 import { ExitCode } from '../exit-code.js';
 
 export function registerAuditCommand(program: Command): void {
@@ -11,6 +10,8 @@ export function registerAuditCommand(program: Command): void {
       'Check every row of the audit chain; exit 1 and name the first broken row if any was edited or deleted',
     )
     .action(async () => {
+      // Loaded on use: `levee --help` and light commands start without the server's dependencies.
+      const { createContext } = await import('../../context.js');
       const ctx = await createContext(loadConfig(), { prepare: false });
       try {
         const result = await ctx.audit.verify(ctx.store.db, (rows, total) => {

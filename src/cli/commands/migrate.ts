@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { openStore } from '../../storage/database.js';
-import { migrateToLatest } from '../../storage/migrate.js';
 
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
     .description('Apply database migrations up to the latest (LEVEE_DATABASE_URL picks the database)')
     .action(async () => {
+      // Loaded on use: `levee --help` and light commands start without the server's dependencies.
+      const { openStore } = await import('../../storage/database.js');
+      const { migrateToLatest } = await import('../../storage/migrate.js');
       const store = openStore(loadConfig().databaseUrl);
       try {
         const results = await migrateToLatest(store);

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../core/config.js';
-import { createContext } from '../../context.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../services/demo-seed.js';
 
 export function registerServeCommand(program: Command): void {
@@ -15,6 +13,9 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (overrides LEVEE_PORT)')
     .option('--host <host>', 'address to listen on (overrides LEVEE_HOST)')
     .action(async (options: { demo?: boolean; port?: string; host?: string }) => {
+      // Loaded on use: `levee --help` and light commands start without the server's dependencies.
+      const { buildApp } = await import('../../api/app.js');
+      const { createContext } = await import('../../context.js');
       const env = { ...process.env };
       if (options.demo) env['LEVEE_DEMO'] = 'true';
       if (options.port) env['LEVEE_PORT'] = options.port;

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { LeveeError } from '../../core/errors.js';
-import { createContext } from '../../context.js';
-import { findUnitByCode } from '../../repositories/unit.repository.js';
 import { ROLES } from '../../services/access-policy.js';
 
 export function registerUserCommand(program: Command): void {
@@ -23,6 +21,9 @@ export function registerUserCommand(program: Command): void {
         name?: string;
         passwordStdin?: boolean;
       }) => {
+        // Loaded on use: `levee --help` and light commands start without the server's dependencies.
+        const { createContext } = await import('../../context.js');
+        const { findUnitByCode } = await import('../../repositories/unit.repository.js');
         const password = options.passwordStdin
           ? (await readStdin()).trim()
           : process.env['LEVEE_NEW_PASSWORD'];

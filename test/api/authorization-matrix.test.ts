@@ -1,0 +1,339 @@
+/**
+ * Every role × every route × own unit / other unit / parent unit, on every database.
+ * The expected outcome comes from the policy written out below — independently of the code's
+ * own tables — so a change to the code's permissions that this table does not share turns red.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { residentIdCheckChar } from '../../src/engines/identity/resident-id.js';
+import { insertPerson } from '../../src/repositories/person.repository.js';
+import { findUnitByCode } from '../../src/repositories/unit.repository.js';
+import type { UnitRow } from '../../src/storage/schema.js';
+import { DATABASES } from '../helpers/databases.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
+
+const PASSWORD = 'Matrix-pass-2026';
+
+/** Who may do what — the written policy (docs/security.md). */
+const POLICY: Record<string, string[]> = {
+  admin: ['dashboard.read', 'units.read', 'units.write', 'users.read', 'users.write', 'audit.read'],
+  analyst: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal'],
+  duty_officer: [
+    'dashboard.read',
+    'units.read',
+    'persons.read',
+    'users.read',
+    'persons.write',
+    'persons.reveal',
+  ],
+  district_officer: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.reveal'],
+  station_officer: [
+    'dashboard.read',
+    'units.read',
+    'persons.read',
+    'users.read',
+    'persons.write',
+    'persons.reveal',
+  ],
+  community_worker: ['dashboard.read', 'units.read', 'persons.read'],
+  institution_liaison: ['dashboard.read', 'units.read'],
+};
+
+/** Each role's test user sits below the city so that it has a parent and siblings. */
+const SUBJECTS: { role: string; unit: string; other: string; parent: string }[] = [
+  { role: 'admin', unit: 'WH-JA', other: 'WH-JH', parent: 'WH' },
+  { role: 'analyst', unit: 'WH-JA', other: 'WH-WC', parent: 'WH' },
+  { role: 'duty_officer', unit: 'WH-JA-DZ', other: 'WH-JA-SW', parent: 'WH-JA' },
+  { role: 'district_officer', unit: 'WH-JA', other: 'WH-JH', parent: 'WH' },
+  { role: 'station_officer', unit: 'WH-JA-DZ', other: 'WH-JH-MZ', parent: 'WH-JA' },
+  { role: 'community_worker', unit: 'WH-JA-DZ-01', other: 'WH-JA-DZ-02', parent: 'WH-JA-DZ' },
+  { role: 'institution_liaison', unit: 'ICBC', other: 'CCB', parent: 'WH' },
+];
+
+type Scope = 'own' | 'other' | 'parent';
+
+interface Fixture {
+  unit: UnitRow;
+  personId: number;
+  userId: number;
+}
+
+interface RouteCase {
+  route: string;
+  permission: string;
+  status: number;
+  call(s: Session, f: Fixture, n: number): Promise<{ statusCode: number; body: string }>;
+}
+
+const CHILD_KIND: Record<string, string> = {
+  city: 'district',
+  district: 'station',
+  station: 'community',
+  community: 'station',
+  bank: 'station',
+  payment: 'station',
+};
+const USER_ROLE_FOR_KIND: Record<string, string> = {
+  city: 'analyst',
+  district: 'district_officer',
+  station: 'station_officer',
+  community: 'community_worker',
+  bank: 'institution_liaison',
+  payment: 'institution_liaison',
+};
+
+const ROUTES: RouteCase[] = [
+  {
+    route: 'GET /api/units/:id',
+    permission: 'units.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/units/${f.unit.id}`),
+  },
+  {
+    route: 'POST /api/units',
+    permission: 'units.write',
+    status: 201,
+    call: (s, f, n) =>
+      s.request('POST', '/api/units', {
+        parentId: f.unit.id,
+        kind: CHILD_KIND[f.unit.kind],
+        code: `NEW-${n}`,
+        name: `新单位${n}`,
+        nameEn: `New ${n}`,
+      }),
+  },
+  {
+    route: 'GET /api/users',
+    permission: 'users.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/users?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'GET /api/users/:id',
+    permission: 'users.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/users/${f.userId}`),
+  },
+  {
+    route: 'POST /api/users',
+    permission: 'users.write',
+    status: 201,
+    call: (s, f, n) =>
+      s.request('POST', '/api/users', {
+        username: `new.user${n}`,
+        displayName: `新用户${n}`,
+        role: USER_ROLE_FOR_KIND[f.unit.kind],
+        unitId: f.unit.id,
+        password: 'Fresh-pass-2026',
+      }),
+  },
+  {
+    route: 'PATCH /api/users/:id',
+    permission: 'users.write',
+    status: 200,
+    call: (s, f, n) => s.request('PATCH', `/api/users/${f.userId}`, { displayName: `改名${n}` }),
+  },
+  {
+    route: 'GET /api/persons',
+    permission: 'persons.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/persons?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'GET /api/persons/:id',
+    permission: 'persons.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/persons/${f.personId}`),
+  },
+  {
+    route: 'GET /api/persons/:id/reveal',
+    permission: 'persons.reveal',
+    status: 200,
+    call: (s, f) =>
+      s.request('GET', `/api/persons/${f.personId}/reveal?reason=${encodeURIComponent('核查案件线索')}`),
+  },
+  {
+    route: 'POST /api/persons',
+    permission: 'persons.write',
+    status: 201,
+    call: (s, f) =>
+      s.request('POST', '/api/persons', {
+        unitId: f.unit.id,
+        name: '测试人',
+        idNumber: '11010519491231002X',
+        phone: '13800138000',
+        bankCard: '6222021234567890123',
+        category: 'victim',
+      }),
+  },
+  {
+    route: 'GET /api/dashboard',
+    permission: 'dashboard.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/dashboard?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'GET /api/audit',
+    permission: 'audit.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/audit?unitId=${f.unit.id}`),
+  },
+];
+
+/** Routes with no unit-scoped target: the same for every role, checked separately below. */
+const UNSCOPED = [
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/auth/me',
+  'POST /api/auth/password',
+  'GET /api/auth/sessions',
+  'DELETE /api/auth/sessions/:id',
+  'GET /api/units',
+];
+
+describe.each(DATABASES)('authorization matrix on %s', (database) => {
+  let t: TestApp;
+  const sessions = new Map<string, Session>();
+  const fixtures = new Map<string, Fixture>();
+
+  beforeAll(async () => {
+    t = await createTestApp({ database });
+    const db = t.ctx.store.db;
+    let seq = 0;
+    const codes = new Set(SUBJECTS.flatMap((s) => [s.unit, s.other, s.parent]));
+    for (const code of codes) {
+      const unit = (await findUnitByCode(db, code))!;
+      const first17 = `420102199001${String(10 + seq).padStart(2, '0')}${String(seq).padStart(3, '0')}`;
+      const personId = await insertPerson(db, {
+        unit_id: unit.id,
+        name: `居民${seq}`,
+        id_number: first17 + residentIdCheckChar(first17),
+        phone: '13900000000',
+        bank_card: '6222000011112222',
+        category: 'victim',
+        created_by: null,
+        created_at: new Date().toISOString(),
+      });
+      const userId = await t.ctx.directory.createUser(
+        undefined,
+        {
+          username: `target.${seq}`,
+          displayName: `目标${seq}`,
+          role: USER_ROLE_FOR_KIND[unit.kind]!,
+          unitId: unit.id,
+          password: PASSWORD,
+        },
+        { mustChangePassword: false },
+      );
+      fixtures.set(code, { unit, personId, userId });
+      seq++;
+    }
+    for (const subject of SUBJECTS) {
+      const unit = fixtures.get(subject.unit)!.unit;
+      const username = `subject.${subject.role}`;
+      await t.ctx.directory.createUser(
+        undefined,
+        { username, displayName: subject.role, role: subject.role, unitId: unit.id, password: PASSWORD },
+        { mustChangePassword: false },
+      );
+      sessions.set(subject.role, await t.login(username, PASSWORD));
+    }
+  });
+  afterAll(async () => t?.close());
+
+  it('covers every route the API serves', () => {
+    const served = t.app.routeTable
+      .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url}`);
+    const covered = new Set([...ROUTES.map((r) => r.route), ...UNSCOPED]);
+    expect(served.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  let n = 0;
+  for (const subject of SUBJECTS) {
+    for (const route of ROUTES) {
+      for (const scope of ['own', 'other', 'parent'] as Scope[]) {
+        const allowed = POLICY[subject.role]!.includes(route.permission);
+        const expected = !allowed ? 'LEVEE_FORBIDDEN' : scope === 'own' ? route.status : 'LEVEE_OUT_OF_SCOPE';
+        it(`${subject.role} · ${route.route} · ${scope} unit → ${expected}`, async () => {
+          const code = scope === 'own' ? subject.unit : scope === 'other' ? subject.other : subject.parent;
+          const auditBefore = await t.ctx.store.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow();
+          const response = await route.call(sessions.get(subject.role)!, fixtures.get(code)!, n++);
+          if (typeof expected === 'number') {
+            expect(response.statusCode, response.body).toBe(expected);
+          } else {
+            expect(response.statusCode, response.body).toBe(403);
+            expect(JSON.parse(response.body).code).toBe(expected);
+            // A refused request writes nothing, not even an audit row.
+            const auditAfter = await t.ctx.store.db
+              .selectFrom('audit_log')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow();
+            expect(Number(auditAfter.n)).toBe(Number(auditBefore.n));
+          }
+        });
+      }
+    }
+  }
+
+  it('GET /api/units lists exactly the caller’s subtree', async () => {
+    for (const subject of SUBJECTS) {
+      const response = await sessions.get(subject.role)!.request('GET', '/api/units');
+      const own = fixtures.get(subject.unit)!.unit;
+      const items = (response.json() as { items: { id: number; code: string }[] }).items;
+      const codes = items.map((u) => u.code);
+      expect(codes[0]).toBe(own.code);
+      const subtree = await t.ctx.store.db
+        .selectFrom('unit')
+        .select('id')
+        .where('path', 'like', `${own.path}%`)
+        .execute();
+      expect(items.map((u) => u.id).sort((a, b) => a - b)).toEqual(
+        subtree.map((u) => u.id).sort((a, b) => a - b),
+      );
+      expect(codes).not.toContain(subject.other);
+      expect(codes).not.toContain(subject.parent);
+    }
+  });
+
+  it('institution liaison sees only its institution', async () => {
+    const response = await sessions.get('institution_liaison')!.request('GET', '/api/units');
+    expect((response.json() as { items: { code: string }[] }).items.map((u) => u.code)).toEqual(['ICBC']);
+  });
+
+  it('lists mask personal data; a reveal shows it in full and is audited with its reason', async () => {
+    const analyst = sessions.get('analyst')!;
+    const fixture = fixtures.get('WH-JA')!;
+    const list = (await analyst.request('GET', `/api/persons?unitId=${fixture.unit.id}`)).json() as {
+      items: { id: number; idNumber: string; phone: string; bankCard: string }[];
+    };
+    const masked = list.items.find((p) => p.id === fixture.personId)!;
+    expect(masked.idNumber).toMatch(/^420102\*{8}\d{3}[\dX]$/);
+    expect(masked.phone).toBe('139****0000');
+    expect(masked.bankCard).toBe('6222 **** **** 2222');
+    const noReason = await analyst.request('GET', `/api/persons/${fixture.personId}/reveal`);
+    expect(noReason.json().code).toBe('LEVEE_REASON_REQUIRED');
+    const full = (
+      await analyst.request(
+        'GET',
+        `/api/persons/${fixture.personId}/reveal?reason=${encodeURIComponent('联系受害人')}`,
+      )
+    ).json();
+    expect(full.idNumber).toMatch(/^420102\d{11}[\dX]$/);
+    expect(full.phone).toBe('13900000000');
+    const row = await t.ctx.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'person.reveal')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      username: 'subject.analyst',
+      target_type: 'person',
+      target_id: String(fixture.personId),
+      reason: '联系受害人',
+    });
+  });
+});
