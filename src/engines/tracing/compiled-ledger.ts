@@ -36,7 +36,7 @@ export interface CompiledLedger {
   /** origin of `unknown:<id>` per account, -1 if the account never has a gap */
   unknownOrigin: Int32Array;
   transferCount: number;
-  transferIds: string[];
+  transferIds: ArrayLike<string>;
   from: Int32Array;
   to: Int32Array;
   amount: Float64Array;
@@ -219,106 +219,136 @@ export class LedgerBuilder {
   }
 
   finish(): CompiledLedger {
-    const nAcc = this.accounts.length;
-    const sortedAccounts = this.accounts.map((a, i) => ({ id: a.id, i })).sort((a, b) => cmp(a.id, b.id));
-    const rank = new Int32Array(nAcc);
-    const accountIds: string[] = new Array(nAcc);
-    const isSink = new Uint8Array(nAcc);
-    const opening = new Float64Array(nAcc);
-    sortedAccounts.forEach((a, r) => {
-      rank[a.i] = r;
-      const acc = this.accounts[a.i]!;
-      accountIds[r] = acc.id;
-      isSink[r] = acc.sink ? 1 : 0;
-      opening[r] = acc.opening;
-    });
     const n = this.cols.n;
-    const from = this.cols.from.slice(0, n);
-    const to = this.cols.to.slice(0, n);
-    const amount = this.cols.amount.slice(0, n);
-    const timeMs = this.cols.timeMs.slice(0, n);
-    const timeSub = this.cols.timeSub.slice(0, n);
-    for (let i = 0; i < n; i++) {
-      const f = from[i]!;
-      if (f >= 0) from[i] = rank[f]!;
-      to[i] = rank[to[i]!]!;
-    }
-    const order = timeOrder(timeMs, timeSub);
-
-    // Gap pass: balances do not depend on the rule, so neither do the shortfalls (rule 3).
-    const bal = opening.slice();
-    let total = 0;
-    for (let a = 0; a < nAcc; a++) total += opening[a]!;
-    const gaps: CompiledGap[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      const f = from[i]!;
-      const x = amount[i]!;
-      if (f >= 0) {
-        const b = bal[f]!;
-        if (x > b) {
-          gaps.push({ account: f, transfer: i, amount: x - b });
-          total += x - b;
-          bal[f] = 0;
-        } else bal[f] = b - x;
-      } else total += x;
-      if (total > Number.MAX_SAFE_INTEGER)
-        throw new LedgerError(
-          'bad-amount',
-          `transfer "${this.transferIds[i]}": the money in the case passes 2^53 minor units and cannot be kept exact`,
-          { transfer: this.transferIds[i] ?? '' },
-        );
-      bal[to[i]!]! += x;
-    }
-
-    // Origins: parties, opening:<account>, unknown:<account> for accounts with a gap.
-    const names: { id: string; role: number; party: number; opening: number; unknown: number }[] = [];
-    this.partyIds.forEach((id, p) => {
-      names.push({ id, role: roleCode(this.partyRoles[p]!), party: p, opening: -1, unknown: -1 });
-    });
-    for (let a = 0; a < nAcc; a++)
-      if (opening[a]! > 0)
-        names.push({ id: `opening:${accountIds[a]}`, role: ROLE_OWN, party: -1, opening: a, unknown: -1 });
-    const gapAccounts = new Set(gaps.map((g) => g.account));
-    for (const a of [...gapAccounts].sort((x, y) => x - y))
-      names.push({ id: `unknown:${accountIds[a]}`, role: ROLE_UNKNOWN, party: -1, opening: -1, unknown: a });
-    names.sort((x, y) => cmp(x.id, y.id));
-    const originIds = names.map((o) => o.id);
-    const originRole = new Uint8Array(names.length);
-    const partyOrigin = new Int32Array(this.partyIds.length);
-    const openingOrigin = new Int32Array(nAcc).fill(-1);
-    const unknownOrigin = new Int32Array(nAcc).fill(-1);
-    names.forEach((o, k) => {
-      originRole[k] = o.role;
-      if (o.party >= 0) partyOrigin[o.party] = k;
-      if (o.opening >= 0) openingOrigin[o.opening] = k;
-      if (o.unknown >= 0) unknownOrigin[o.unknown] = k;
-    });
-    for (let i = 0; i < n; i++) {
-      const f = from[i]!;
-      if (f < 0) from[i] = -(partyOrigin[-f - 1]! + 1);
-    }
-    return {
+    return compileColumns({
       currency: this.currency,
-      accountIds,
-      isSink,
-      opening,
-      originIds,
-      originRole,
-      openingOrigin,
-      unknownOrigin,
-      transferCount: n,
+      parties: this.partyIds.map((id, p) => ({ id, role: this.partyRoles[p]! })),
+      accounts: this.accounts,
+      from: this.cols.from.slice(0, n),
+      to: this.cols.to.slice(0, n),
+      amount: this.cols.amount.slice(0, n),
+      timeMs: this.cols.timeMs.slice(0, n),
+      timeSub: this.cols.timeSub.slice(0, n),
       transferIds: this.transferIds,
-      from,
-      to,
-      amount,
-      timeMs,
-      timeSub,
-      order,
       timeText: this.timeText,
-      gaps,
-    };
+    });
   }
+}
+
+/**
+ * Raw columns, ids still in input order: `from` is an account index or -(party index + 1), `to`
+ * an account index. Bulk loaders (and the benchmark's generator) that validated their own input
+ * call compileColumns directly; the arrays are taken over, not copied.
+ */
+export interface RawColumns {
+  currency: string;
+  parties: { id: string; role: PartyRole }[];
+  accounts: { id: string; opening: number; sink: boolean }[];
+  from: Int32Array;
+  to: Int32Array;
+  amount: Float64Array;
+  timeMs: Float64Array;
+  timeSub: Int32Array;
+  transferIds: ArrayLike<string>;
+  timeText?: string[] | undefined;
+}
+
+export function compileColumns(raw: RawColumns): CompiledLedger {
+  const { from, to, amount, timeMs, timeSub } = raw;
+  const n = from.length;
+  const nAcc = raw.accounts.length;
+  const sortedAccounts = raw.accounts.map((a, i) => ({ id: a.id, i })).sort((a, b) => cmp(a.id, b.id));
+  const rank = new Int32Array(nAcc);
+  const accountIds: string[] = new Array(nAcc);
+  const isSink = new Uint8Array(nAcc);
+  const opening = new Float64Array(nAcc);
+  sortedAccounts.forEach((a, r) => {
+    rank[a.i] = r;
+    const acc = raw.accounts[a.i]!;
+    accountIds[r] = acc.id;
+    isSink[r] = acc.sink ? 1 : 0;
+    opening[r] = acc.opening;
+  });
+  for (let i = 0; i < n; i++) {
+    const f = from[i]!;
+    if (f >= 0) from[i] = rank[f]!;
+    to[i] = rank[to[i]!]!;
+  }
+  const order = timeOrder(timeMs, timeSub);
+
+  // Gap pass: balances do not depend on the rule, so neither do the shortfalls (rule 3).
+  const bal = opening.slice();
+  let total = 0;
+  for (let a = 0; a < nAcc; a++) total += opening[a]!;
+  const gaps: CompiledGap[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const f = from[i]!;
+    const x = amount[i]!;
+    if (f >= 0) {
+      const b = bal[f]!;
+      if (x > b) {
+        gaps.push({ account: f, transfer: i, amount: x - b });
+        total += x - b;
+        bal[f] = 0;
+      } else bal[f] = b - x;
+    } else total += x;
+    if (total > Number.MAX_SAFE_INTEGER)
+      throw new LedgerError(
+        'bad-amount',
+        `transfer "${raw.transferIds[i]}": the money in the case passes 2^53 minor units and cannot be kept exact`,
+        { transfer: raw.transferIds[i] ?? '' },
+      );
+    bal[to[i]!]! += x;
+  }
+
+  // Origins: parties, opening:<account>, unknown:<account> for accounts with a gap.
+  const names: { id: string; role: number; party: number; opening: number; unknown: number }[] = [];
+  raw.parties.forEach((p, k) => {
+    names.push({ id: p.id, role: roleCode(p.role), party: k, opening: -1, unknown: -1 });
+  });
+  for (let a = 0; a < nAcc; a++)
+    if (opening[a]! > 0)
+      names.push({ id: `opening:${accountIds[a]}`, role: ROLE_OWN, party: -1, opening: a, unknown: -1 });
+  const gapAccounts = new Set(gaps.map((g) => g.account));
+  for (const a of [...gapAccounts].sort((x, y) => x - y))
+    names.push({ id: `unknown:${accountIds[a]}`, role: ROLE_UNKNOWN, party: -1, opening: -1, unknown: a });
+  names.sort((x, y) => cmp(x.id, y.id));
+  const originIds = names.map((o) => o.id);
+  const originRole = new Uint8Array(names.length);
+  const partyOrigin = new Int32Array(raw.parties.length);
+  const openingOrigin = new Int32Array(nAcc).fill(-1);
+  const unknownOrigin = new Int32Array(nAcc).fill(-1);
+  names.forEach((o, k) => {
+    originRole[k] = o.role;
+    if (o.party >= 0) partyOrigin[o.party] = k;
+    if (o.opening >= 0) openingOrigin[o.opening] = k;
+    if (o.unknown >= 0) unknownOrigin[o.unknown] = k;
+  });
+  for (let i = 0; i < n; i++) {
+    const f = from[i]!;
+    if (f < 0) from[i] = -(partyOrigin[-f - 1]! + 1);
+  }
+  return {
+    currency: raw.currency,
+    accountIds,
+    isSink,
+    opening,
+    originIds,
+    originRole,
+    openingOrigin,
+    unknownOrigin,
+    transferCount: n,
+    transferIds: raw.transferIds,
+    from,
+    to,
+    amount,
+    timeMs,
+    timeSub,
+    order,
+    timeText: raw.timeText,
+    gaps,
+  };
 }
 
 function cmp(a: string, b: string): number {

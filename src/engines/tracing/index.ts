@@ -7,7 +7,13 @@ import type { TraceDocument, TraceRule } from './types.js';
 
 export * from './types.js';
 export { LedgerError, type LedgerErrorKind } from './ledger-error.js';
-export { compileLedger, LedgerBuilder, type CompiledLedger } from './compiled-ledger.js';
+export {
+  compileColumns,
+  compileLedger,
+  LedgerBuilder,
+  type CompiledLedger,
+  type RawColumns,
+} from './compiled-ledger.js';
 export { canonicalJson } from './canonical-json.js';
 export { largestRemainder, compareIds } from './apportion.js';
 export { traceFast, type PieceListener } from './lot-engine.js';
