@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isLeveeError } from '../core/errors.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerTraceCommand } from './commands/trace.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommand } from './commands/user.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerUserCommand(program);
   registerAuditCommand(program);
   registerTraceCommand(program);
+  registerImportCommand(program);
   return program;
 }
 

@@ -79,11 +79,31 @@ export class ChunkDecoder {
       this.offset += view.length;
       return text;
     } catch {
+      const at = this.offset + (this.guess.encoding === 'utf-8' ? firstInvalidUtf8(view) : 0);
       throw new EncodingError(
-        `bytes near offset ${this.offset} are not valid ${this.guess.encoding.toUpperCase()}, the encoding ` +
+        `bytes at offset ${at} are not valid ${this.guess.encoding.toUpperCase()}, the encoding ` +
           'the start of the file is in: the file mixes encodings or is damaged; re-export it in one encoding',
-        this.offset,
+        at,
       );
     }
   }
+}
+
+/** Index of the first byte that starts an invalid UTF-8 sequence (a cut-off tail counts as valid). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i]!;
+    const len =
+      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) return i;
+    for (let k = 1; k < len; k++) {
+      if (i + k >= n) return n;
+      const c = bytes[i + k]!;
+      if (c < 0x80 || c > 0xbf) return i;
+    }
+    i += len;
+  }
+  return n;
 }

@@ -57,7 +57,7 @@ export function readPreambleRow(cells: readonly Cell[], info: PreambleInfo): voi
 
 function cleanValue(key: keyof PreambleInfo, value: string): string {
   const v = value.trim();
-  return key === 'account' ? v.replace(/[\s\t']/g, '') : v;
+  return key === 'account' ? v.replace(/[\s'[\]【】]/g, '') : v;
 }
 
 const FOOTER =

@@ -64,6 +64,12 @@ export interface LedgerOptions {
   /** Name and institution of the statement's own account. */
   readonly accountName?: string;
   readonly institution?: string;
+  /**
+   * Counterparties that only ever send money (never receive, not a statement account) become
+   * parties of role "unknown" instead of accounts, so a trace names them as origins (the analyst
+   * then marks victims) instead of reporting their money as a gap. Default false: accounts.
+   */
+  readonly sendersAsParties?: boolean;
 }
 
 export const CASH_SINK = 'CASH';
@@ -196,6 +202,15 @@ export class LedgerBuilder {
         fingerprint: tx.fingerprint,
         row: `${tx.sheet}!${tx.line}`,
       });
+    }
+    if (options.sendersAsParties) {
+      const receivers = new Set(transfers.map((t) => t.to));
+      for (const t of transfers) {
+        const acc = accounts.get(t.from);
+        if (!acc || acc.statement || receivers.has(t.from) || parties.has(t.from)) continue;
+        accounts.delete(t.from);
+        parties.set(t.from, { id: t.from, role: 'unknown', ...(acc.name ? { name: acc.name } : {}) });
+      }
     }
     const ledger: Ledger = {
       format: 'levee.ledger/1',

@@ -48,6 +48,7 @@ export const CREDIT_WORDS = [
   '转入',
   '入账',
   '进账',
+  '进',
   '存入',
   'c',
   'cr',

@@ -348,6 +348,13 @@ export class StatementParser {
         this.note(s.name, line, 'repeated header row skipped');
         return;
       }
+      let filled = 0;
+      for (const c of cells) if (!isBlank(c)) filled++;
+      if (filled <= 1) {
+        s.footerRows++;
+        this.note(s.name, line, `note row skipped: "${cells.map(cellText).join(' ').trim().slice(0, 60)}"`);
+        return;
+      }
       const amountCols = [m.columns.amount, m.columns.debit, m.columns.credit];
       const timeCols = [m.columns.date, m.columns.time];
       if ([...amountCols, ...timeCols].every((c) => c === undefined || isBlank(cells[c]))) {
