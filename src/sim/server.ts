@@ -1,0 +1,425 @@
+/**
+ * The simulator's HTTP side (Fastify): serves the institution protocol for every institution
+ * under /inst/<code>/v1/…, verifies Levee's signatures (timestamp window, nonce replay), applies
+ * idempotency, injects faults and latency, executes on the simulated ledgers, and sends signed
+ * feedback callbacks to Levee (resending until a 2xx, unless the fault plan drops them; polling
+ * endpoints stay as the fallback). /sim/… is introspection for tests and demos — no signatures,
+ * so listen on localhost only.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { Agent, request as undiciRequest } from 'undici';
+import { backoffDelayMs } from '../institution-protocol/backoff.js';
+import { problemOf } from '../institution-protocol/callback-verifier.js';
+import { ProtocolError } from '../institution-protocol/errors.js';
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyStore } from '../institution-protocol/idempotency.js';
+import type { KeysFile } from '../institution-protocol/keys-file.js';
+import { ReplayGuard } from '../institution-protocol/replay-guard.js';
+import { type Ack, type Feedback, REQUEST_TYPES, type RequestType } from '../institution-protocol/schemas.js';
+import {
+  createSigner,
+  Keyring,
+  type Signer,
+  signRequest,
+  verifySignature,
+} from '../institution-protocol/signing.js';
+import { validateRequest } from '../institution-protocol/validate.js';
+import type { Logger } from '../core/logger.js';
+import { isoCst, SimClock } from './clock.js';
+import { exportLedger } from './export-ledger.js';
+import { FaultPlan, type FaultProfile, resolveFaultProfile } from './faults.js';
+import { simKeysFile } from './keys.js';
+import type { Scenario } from './scenario.js';
+import { Simulator } from './simulator.js';
+
+export interface SimServerOptions {
+  scenario: Scenario;
+  banks?: number;
+  payments?: number;
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** Sim start, Unix ms (default: scenario.start, else now). */
+  start?: number;
+  /** Sim ms per wall ms (default 1). */
+  speed?: number;
+  /** Keys file with the institutions' private keys and Levee's public key (default: derived from the seed). */
+  keys?: KeysFile;
+  /** Where feedback is POSTed; without it Levee must poll. */
+  callbackUrl?: string;
+  faults?: FaultProfile | string;
+  replayWindowMs?: number;
+  /** How often the world is advanced to the clock, wall ms (default 20). */
+  tickMs?: number;
+  /** Callback attempts before giving up (feedback stays available by polling). Default 8. */
+  callbackAttempts?: number;
+  logger?: Logger;
+}
+
+export interface CallbackStats {
+  sent: number;
+  delivered: number;
+  failedAttempts: number;
+  givenUp: number;
+  dropped: number;
+  duplicated: number;
+}
+
+export interface SimServer {
+  readonly url: string;
+  readonly port: number;
+  readonly simulator: Simulator;
+  readonly clock: SimClock;
+  /** Keys file for Levee's side, with this server's base URLs (Levee's private key included). */
+  readonly keys: KeysFile;
+  readonly faults: FaultProfile;
+  readonly app: FastifyInstance;
+  callbackStats(): CallbackStats;
+  close(): Promise<void>;
+}
+
+const TYPE_BY_SEGMENT = new Map<string, RequestType>(
+  (Object.entries(REQUEST_TYPES) as [RequestType, { path: string }][]).map(([type, spec]) => [
+    spec.path.slice('/v1/'.length),
+    type,
+  ]),
+);
+
+function sendProblem(reply: FastifyReply, error: unknown): FastifyReply {
+  const problem = problemOf(error);
+  return reply.code(problem.status).send(problem.body);
+}
+
+export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
+  const start = options.start ?? (options.scenario.start ? Date.parse(options.scenario.start) : Date.now());
+  const simulator = new Simulator({
+    scenario: options.scenario,
+    start,
+    banks: options.banks,
+    payments: options.payments,
+  });
+  const clock = new SimClock({ start, speed: options.speed ?? 1 });
+  const faults =
+    typeof options.faults === 'object' ? options.faults : resolveFaultProfile(options.faults ?? 'none');
+  const plan = new FaultPlan(faults, options.scenario.seed, simulator.world.institutions);
+  const host = options.host ?? '127.0.0.1';
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+  let closed = false;
+
+  // Keys: institutions sign callbacks; Levee's public key verifies requests.
+  const provisional =
+    options.keys ??
+    simKeysFile({
+      seed: options.scenario.seed,
+      institutions: simulator.world.institutions,
+      baseUrl: 'http://placeholder',
+    });
+  const keyring = new Keyring([[provisional.levee.keyId, provisional.levee.publicKey]]);
+  const signers = new Map<string, Signer>();
+  for (const inst of provisional.institutions)
+    if (inst.privateKey) signers.set(inst.code, createSigner(inst.code, inst.privateKey));
+  const replay = new ReplayGuard({ windowMs: options.replayWindowMs });
+  const idempotency = new IdempotencyStore<Ack>();
+
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const advance = () => simulator.advanceTo(Math.max(clock.now(), simulator.world.now));
+
+  // ------------------------------------------------------------------------------------------
+  // Callbacks
+  const callbackAgent = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
+  const stats: CallbackStats = {
+    sent: 0,
+    delivered: 0,
+    failedAttempts: 0,
+    givenUp: 0,
+    dropped: 0,
+    duplicated: 0,
+  };
+  const attempts = options.callbackAttempts ?? 8;
+  const callbackUrl = options.callbackUrl ? new URL(options.callbackUrl) : undefined;
+
+  const deliver = async (feedback: Feedback, attempt: number): Promise<void> => {
+    if (closed || !callbackUrl) return;
+    const signer = signers.get(feedback.institution);
+    if (!signer) return;
+    const body = JSON.stringify(feedback);
+    const headers = signRequest(signer, {
+      method: 'POST',
+      path: callbackUrl.pathname + callbackUrl.search,
+      body,
+      idempotencyKey: feedback.feedbackId,
+    });
+    stats.sent++;
+    let ok = false;
+    try {
+      const response = await undiciRequest(callbackUrl, {
+        method: 'POST',
+        dispatcher: callbackAgent,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      await response.body.dump();
+      ok = response.statusCode >= 200 && response.statusCode < 300;
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      stats.delivered++;
+      return;
+    }
+    stats.failedAttempts++;
+    if (attempt + 1 >= attempts) {
+      stats.givenUp++;
+      return;
+    }
+    later(
+      backoffDelayMs(attempt, { baseMs: 200, capMs: 10_000 }) + 50,
+      () => void deliver(feedback, attempt + 1),
+    );
+  };
+
+  simulator.onFeedback((feedback) => {
+    if (!callbackUrl) return;
+    const p = plan.callbackPlan(feedback.institution);
+    if (p.drop) {
+      stats.dropped++;
+      return;
+    }
+    if (p.delays.length > 1) stats.duplicated += p.delays.length - 1;
+    for (const delay of p.delays) {
+      if (delay === 0) setImmediate(() => void deliver(feedback, 0));
+      else later(delay, () => void deliver(feedback, 0));
+    }
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Protocol routes
+  const hang = (reply: FastifyReply) =>
+    new Promise<FastifyReply>((resolve) =>
+      later(faults.hangMs, () =>
+        resolve(reply.code(504).send({ code: 'UNAVAILABLE', message: 'simulated timeout' })),
+      ),
+    );
+
+  app.post<{ Params: { code: string; kind: string } }>('/inst/:code/v1/:kind', async (request, reply) => {
+    const { code, kind } = request.params;
+    const inst = simulator.institution(code);
+    if (!inst)
+      return sendProblem(reply, new ProtocolError('UNKNOWN_INSTITUTION', `no institution ${code} here`));
+    const type = TYPE_BY_SEGMENT.get(kind);
+    if (!type) return sendProblem(reply, new ProtocolError('NOT_FOUND', `no endpoint /v1/${kind}`));
+    const fault = plan.requestFault(code);
+    if (fault === 'unavailable')
+      return reply.code(503).send({ code: 'UNAVAILABLE', message: 'simulated outage; retry later' });
+    if (fault === 'timeout-before') return hang(reply);
+    const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+    let ack: Ack;
+    let replayed = false;
+    try {
+      const fields = verifySignature(keyring, {
+        method: 'POST',
+        path: request.url,
+        headers: request.headers,
+        body: raw,
+      });
+      replay.check(fields.keyId, fields.timestamp, fields.nonce);
+      const key = fields.idempotencyKey;
+      if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key))
+        throw new ProtocolError(
+          'IDEMPOTENCY_KEY_MISSING',
+          'Idempotency-Key must be 8-128 of A-Z a-z 0-9 . _ : -',
+        );
+      const scope = `${code}\u0000${fields.keyId}`;
+      const lookup = idempotency.lookup(scope, key, raw);
+      if (lookup.kind === 'replay') {
+        ack = lookup.answer.body;
+        replayed = true;
+      } else {
+        let json: unknown;
+        try {
+          json = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new ProtocolError('VALIDATION', 'the body is not JSON');
+        }
+        const body = validateRequest(json, { expectedType: type, temporal: false });
+        advance();
+        const { record, duplicate } = simulator.accept(code, body, key, simulator.world.now);
+        ack = {
+          requestId: body.requestId,
+          institution: code,
+          status: 'accepted',
+          receivedAt: isoCst(record.receivedAt),
+        };
+        idempotency.store(scope, key, lookup.bodyHash, { status: 202, body: ack });
+        if (!duplicate) {
+          const run = () => {
+            if (closed) return;
+            advance();
+            simulator.execute(record, simulator.world.now);
+          };
+          const delay = plan.executionDelayMs(inst);
+          if (delay <= 0) setImmediate(run);
+          else later(delay, run);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return sendProblem(reply, error);
+    }
+    if (fault === 'ack-lost')
+      return reply.code(500).send({ code: 'INTERNAL', message: 'simulated failure after recording' });
+    if (fault === 'timeout-after') return hang(reply);
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(202).send(ack);
+  });
+
+  const verifyGet = (request: { url: string; headers: Record<string, string | string[] | undefined> }) => {
+    const fields = verifySignature(keyring, {
+      method: 'GET',
+      path: request.url,
+      headers: request.headers,
+      body: '',
+    });
+    replay.check(fields.keyId, fields.timestamp, fields.nonce);
+  };
+
+  app.get<{ Params: { code: string; requestId: string } }>(
+    '/inst/:code/v1/requests/:requestId',
+    async (request, reply) => {
+      try {
+        verifyGet(request);
+        if (!simulator.institution(request.params.code))
+          throw new ProtocolError('UNKNOWN_INSTITUTION', `no institution ${request.params.code} here`);
+        advance();
+        const status = simulator.status(request.params.code, request.params.requestId);
+        if (!status) throw new ProtocolError('NOT_FOUND', `no request ${request.params.requestId}`);
+        return status;
+      } catch (error) {
+        return sendProblem(reply, error);
+      }
+    },
+  );
+
+  app.get<{ Params: { code: string }; Querystring: { after?: string; limit?: string } }>(
+    '/inst/:code/v1/feedback',
+    async (request, reply) => {
+      try {
+        verifyGet(request);
+        if (!simulator.institution(request.params.code))
+          throw new ProtocolError('UNKNOWN_INSTITUTION', `no institution ${request.params.code} here`);
+        const after = Number(request.query.after ?? 0);
+        const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? 100)));
+        if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit))
+          throw new ProtocolError('VALIDATION', 'after and limit must be whole numbers');
+        advance();
+        return simulator.feedbackAfter(request.params.code, after, limit);
+      } catch (error) {
+        return sendProblem(reply, error);
+      }
+    },
+  );
+
+  // ------------------------------------------------------------------------------------------
+  // Introspection (tests, demos)
+  app.get('/sim/status', async () => {
+    advance();
+    return {
+      now: isoCst(simulator.world.now),
+      speed: clock.speed,
+      faults: faults.name,
+      institutions: simulator.world.institutions.length,
+      stats: simulator.stats(),
+      callbacks: { ...stats },
+    };
+  });
+  app.get<{ Params: { code: string; requestId: string } }>(
+    '/sim/executions/:code/:requestId',
+    async (request) => ({
+      institution: request.params.code,
+      requestId: request.params.requestId,
+      executions: simulator.executionCount(request.params.code, request.params.requestId),
+    }),
+  );
+  app.get('/sim/truth', async () => {
+    advance();
+    const world = simulator.world;
+    const ledger = world.ledger;
+    const describe = (a: number) => ({
+      institution: world.institutions[ledger.inst[a] as number]?.code,
+      number: ledger.number[a],
+      name: world.persons[ledger.holder[a] as number]?.name,
+      balance: ledger.balance[a],
+      available: ledger.available(a, world.now),
+    });
+    return {
+      victims: world.victims.map((v) => ({
+        id: v.id,
+        gang: v.gang,
+        amount: v.amount,
+        account: describe(v.account),
+      })),
+      gangs: world.gangs.map((g) => ({ id: g.id, levels: g.levels.map((level) => level.map(describe)) })),
+    };
+  });
+  app.get<{ Params: { code: string; number: string } }>(
+    '/sim/accounts/:code/:number',
+    async (request, reply) => {
+      advance();
+      const inst = simulator.institution(request.params.code);
+      const a = inst ? simulator.world.ledger.find(inst.index, request.params.number) : undefined;
+      if (a === undefined) return reply.code(404).send({ code: 'NOT_FOUND', message: 'no such account' });
+      const ledger = simulator.world.ledger;
+      return {
+        balance: ledger.balance[a],
+        available: ledger.available(a, simulator.world.now),
+        holds: ledger
+          .holdsOf(a)
+          .map((h) => ({ ...h, startsAt: isoCst(h.startsAt), expiresAt: isoCst(h.expiresAt) })),
+      };
+    },
+  );
+  app.get('/sim/ledger', async () => {
+    advance();
+    return exportLedger(simulator.world);
+  });
+
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const keys: KeysFile = {
+    ...provisional,
+    institutions: provisional.institutions.map((i) => ({ ...i, baseUrl: `${url}/inst/${i.code}` })),
+  };
+  const ticker = setInterval(advance, options.tickMs ?? 20);
+  options.logger?.info({ url, faults: faults.name }, 'simulator listening');
+
+  return {
+    url,
+    port,
+    simulator,
+    clock,
+    keys,
+    faults,
+    app,
+    callbackStats: () => ({ ...stats }),
+    close: async () => {
+      closed = true;
+      clearInterval(ticker);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await app.close();
+      await callbackAgent.close();
+    },
+  };
+}
