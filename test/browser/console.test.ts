@@ -76,7 +76,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('console in Chromium', () =
     await page.getByLabel('用户名').fill('analyst');
     await page.getByLabel('密码').fill('not-the-password');
     await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('用户名或密码错误');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('用户名或密码错误');
 
     await page.getByLabel('密码').fill('levee-demo');
     await page.getByRole('button', { name: '登录' }).click();

@@ -25,7 +25,12 @@ function RevealDialog({ person, onClose }: { person: Person; onClose(): void }) 
   const [revealed, setRevealed] = useState<Person | null>(null);
 
   const submit = async () => {
-    const { reason } = await form.validateFields();
+    let reason: string;
+    try {
+      ({ reason } = await form.validateFields());
+    } catch {
+      return; // The form shows what is missing.
+    }
     setBusy(true);
     try {
       setRevealed(await api.get<Person>(`/api/persons/${person.id}/reveal`, { reason: reason.trim() }));

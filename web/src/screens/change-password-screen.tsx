@@ -18,7 +18,8 @@ interface Fields {
 /** Shown instead of everything else while `me.mustChangePassword` is set. */
 export function ChangePasswordScreen() {
   const { t } = useI18n();
-  const { changePassword, logout } = useSession();
+  const { changePassword, logout, state } = useSession();
+  const username = state.status === 'authenticated' ? state.me.username : '';
   const { message } = App.useApp();
   const toText = useErrorText();
   const [form] = Form.useForm<Fields>();
@@ -36,7 +37,7 @@ export function ChangePasswordScreen() {
       const text = toText(e);
       setError(text);
       if (e instanceof ApiError && (e.field === 'newPassword' || e.field === 'currentPassword')) {
-        form.setFields([{ name: e.field, errors: [text.detail ?? text.title] }]);
+        form.setFields([{ name: e.field, errors: [text.title] }]);
       }
     }
   };
@@ -73,6 +74,8 @@ export function ChangePasswordScreen() {
           />
         )}
         <Form<Fields> form={form} layout="vertical" requiredMark={false} onFinish={onFinish}>
+          {/* Lets password managers file the new password under the right account. */}
+          <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />
           <Form.Item
             label={t('password.current')}
             name="currentPassword"
