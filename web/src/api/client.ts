@@ -2,7 +2,8 @@
  * The console's only door to the server: same-origin fetch with the session cookie, the CSRF token
  * on every state-changing request, and RFC 9457 problem documents turned into `ApiError`.
  * A 401 on anything but the login call means the session is gone: the registered handler sends the
- * user back to the login screen.
+ * user back to the login screen. LEVEE_PASSWORD_CHANGE_REQUIRED makes the session re-read `me`, which
+ * brings up the password screen.
  */
 
 export class ApiError extends Error {
@@ -28,6 +29,7 @@ export const NETWORK_ERROR = 'NETWORK';
 
 let csrfToken: string | null = null;
 let unauthenticatedHandler: (() => void) | null = null;
+let passwordChangeHandler: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -35,6 +37,11 @@ export function setCsrfToken(token: string | null): void {
 
 export function onUnauthenticated(handler: (() => void) | null): void {
   unauthenticatedHandler = handler;
+}
+
+/** Called when the server refuses a request until the password is changed (e.g. after a reset). */
+export function onPasswordChangeRequired(handler: (() => void) | null): void {
+  passwordChangeHandler = handler;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -101,6 +108,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!response.ok) {
     const error = await toApiError(response);
     if (response.status === 401 && path !== '/api/auth/login') unauthenticatedHandler?.();
+    if (error.code === 'LEVEE_PASSWORD_CHANGE_REQUIRED') passwordChangeHandler?.();
     throw error;
   }
   if (response.status === 204) return undefined as T;

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, onUnauthenticated, setCsrfToken } from '../api/client.js';
+import { ApiError, api, onPasswordChangeRequired, onUnauthenticated, setCsrfToken } from '../api/client.js';
 import type { Me } from '../api/types.js';
 
 export type SessionState =
@@ -32,6 +32,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onUnauthenticated(drop);
+    onPasswordChangeRequired(() => {
+      api.get<Me>('/api/auth/me').then(accept, () => drop());
+    });
     const controller = new AbortController();
     api
       .get<Me>('/api/auth/me', undefined, controller.signal)
@@ -47,6 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => {
       controller.abort();
       onUnauthenticated(null);
+      onPasswordChangeRequired(null);
     };
   }, [accept, drop]);
 
