@@ -89,9 +89,9 @@ async function readCsv(path: string, size: number, options: ReadStatementOptions
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     hash.update(chunk);
     bytes += chunk.length;
+    options.onProgress?.(bytes, size);
     if (decoder === undefined) decoder = new ChunkDecoder(chooseEncoding(chunk, options.encoding));
     tokenizer.push(decoder.decode(chunk), sink);
-    options.onProgress?.(bytes, size);
     if (givenUp) break; // no header in the first rows: stop reading, finish() explains
   }
   if (!givenUp && decoder) tokenizer.push(decoder.decode(new Uint8Array(0), true), sink);
