@@ -128,7 +128,7 @@ describe('broken statements', () => {
         for (let written = 0; written < SIZE; written += chunk.length) {
           if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
         }
-        await new Promise((resolve) => out.end(resolve));
+        await new Promise<void>((resolve) => out.end(() => resolve()));
         expect(statSync(path).size).toBe(SIZE);
       }
     });
