@@ -126,7 +126,7 @@ describe('broken statements', () => {
       ] as const) {
         const out = createWriteStream(path);
         for (let written = 0; written < SIZE; written += chunk.length) {
-          if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+          if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
         }
         await new Promise<void>((resolve) => out.end(() => resolve()));
         expect(statSync(path).size).toBe(SIZE);
