@@ -65,6 +65,21 @@ describe.skipIf(!haveChromium && !process.env['CI'])('console in Chromium', () =
     await server?.close();
   });
 
+  it('serves the console to a visitor who is not logged in yet', async () => {
+    const index = await page.request.get(`${server.url}/`);
+    expect(index.status(), 'GET / must serve index.html without a session').toBe(200);
+    const html = await index.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, 'index.html must load the compiled bundle from /assets').toBeDefined();
+    const asset = await page.request.get(`${server.url}${script}`);
+    expect(asset.status(), `GET ${script} must be public`).toBe(200);
+    expect(asset.headers()['content-type']).toMatch(/javascript/);
+    // A deep link is answered with the app too, so a reload on /admin/users keeps working.
+    const deep = await page.request.get(`${server.url}/admin/users`);
+    expect(deep.status()).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+  });
+
   it('logs in, shows the dashboard in Chinese, switches to English and logs out', async () => {
     await page.goto(`${server.url}/`);
 
