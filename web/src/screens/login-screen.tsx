@@ -34,14 +34,12 @@ export function LoginScreen() {
   return (
     <div style={{ minHeight: '100vh', display: 'flex', background: '#f2f4f8' }}>
       <section
+        className="levee-login-brand"
         style={{
           flex: '1 1 55%',
           background: `linear-gradient(135deg, ${BRAND_DARK} 0%, ${BRAND} 100%)`,
           color: '#fff',
           padding: '56px 64px',
-          display: 'flex',
-          flexDirection: 'column',
-          justifyContent: 'space-between',
         }}
       >
         <div style={{ display: 'flex', alignItems: 'center', gap: 14 }}>
