@@ -33,7 +33,6 @@ import {
   type StatementTransaction,
   validateExplicitMapping,
 } from '../../engines/statement/index.js';
-import { readStatementFile } from '../../engines/statement/file-readers.js';
 import { ExitCode } from '../exit-code.js';
 
 interface ImportOptions {
@@ -118,6 +117,8 @@ async function runImport(file: string | undefined, o: ImportOptions): Promise<nu
     throw new UsageError(`--encoding must be auto, utf-8 or gb18030, got "${o.encoding}"`);
 
   const { mapping, memory } = loadMapping(o.mapping);
+  // Loaded here, not at the top: exceljs and SheetJS would slow every other levee command.
+  const { readStatementFile } = await import('../../engines/statement/file-readers.js');
   const builder = o.ledgerOut ? new LedgerBuilder() : undefined;
   const bar =
     o.progress === true || process.stderr.isTTY
