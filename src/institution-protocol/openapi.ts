@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { PROTOCOL_ERRORS } from './errors.js';
+import * as S from './schemas.js';
 import {
   Ack,
   AccountsByIdResult,
@@ -134,6 +135,8 @@ export function buildOpenApiDocument(): Json {
     SubscriptionResult: plain(SubscriptionResult),
     SubscriptionReport: plain(SubscriptionReport),
   });
+  for (const [name, schema] of Object.entries(SHARED)) schemas[name] = plain(schema);
+  const components = factor(schemas);
   return {
     openapi: '3.1.0',
     info: {
@@ -154,6 +157,7 @@ export function buildOpenApiDocument(): Json {
     tags: [
       { name: 'requests', description: 'Requests from Levee; answered 202 now and by feedback later' },
       { name: 'polling', description: 'Fallback when callbacks do not arrive' },
+      { name: 'callbacks', description: "Feedback sent by the institution to Levee's callback URL" },
     ],
     paths,
     webhooks: {
@@ -174,7 +178,7 @@ export function buildOpenApiDocument(): Json {
       },
     },
     components: {
-      schemas,
+      schemas: components,
       parameters: {
         KeyId: {
           name: 'X-Levee-Key-Id',
@@ -232,6 +236,44 @@ export function buildOpenApiDocument(): Json {
       'x-rejection-codes': [...REJECTION_CODES],
     },
   };
+}
+
+/**
+ * Sub-schemas shared by several messages, referenced by name instead of inlined (the document
+ * would otherwise repeat HoldResult in four feedback variants and Movement in two results).
+ */
+const SHARED: Record<string, TSchema> = {
+  Fen: S.Fen,
+  FenOrZero: S.FenOrZero,
+  Timestamp: S.Timestamp,
+  RequestId: S.RequestId,
+  InstitutionCode: S.InstitutionCode,
+  AccountNumber: S.AccountNumber,
+  IdNumber: S.IdNumber,
+  Authority: S.Authority,
+  LegalDocument: S.LegalDocument,
+  TargetAccount: S.TargetAccount,
+  Result: S.Result,
+  Rejection: S.Rejection,
+  HoldKind: S.HoldKind,
+  PriorHold: S.PriorHold,
+  AccountStatus: S.AccountStatus,
+};
+
+/** Replace every nested copy of a named schema by a $ref to it (largest first, never the root). */
+function factor(schemas: Json): Json {
+  const byText = new Map<string, string>();
+  for (const [name, schema] of Object.entries(schemas)) byText.set(JSON.stringify(schema), name);
+  const walk = (node: unknown, root: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((x) => walk(x, false));
+    if (!node || typeof node !== 'object') return node;
+    if (!root) {
+      const name = byText.get(JSON.stringify(node));
+      if (name) return ref(name);
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, false)]));
+  };
+  return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, walk(schema, true)]));
 }
 
 export function openApiText(): string {
