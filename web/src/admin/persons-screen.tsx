@@ -10,6 +10,8 @@ import { formatDateTime } from '../format.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useUnitScope } from '../layout/unit-scope.js';
 
+/** The server asks for a reason of at least this many characters before it reveals anything. */
+const REASON_MIN = 4;
 const CATEGORY_COLOURS: Record<PersonCategory, string> = {
   victim: 'orange',
   at_risk: 'gold',
@@ -57,7 +59,10 @@ function RevealDialog({ person, onClose }: { person: Person; onClose(): void }) 
           <Form.Item
             label={t('persons.reason')}
             name="reason"
-            rules={[{ required: true, whitespace: true, message: t('persons.reasonRequired') }]}
+            rules={[
+              { required: true, whitespace: true, message: t('persons.reasonRequired') },
+              { min: REASON_MIN, message: t('persons.reasonTooShort', { min: REASON_MIN }) },
+            ]}
           >
             <Input.TextArea rows={3} placeholder={t('persons.reasonPlaceholder')} maxLength={500} />
           </Form.Item>

@@ -186,6 +186,7 @@ export const en: Dictionary = {
   'persons.reason': 'Reason',
   'persons.reasonPlaceholder': 'e.g. case number, purpose of the check',
   'persons.reasonRequired': 'Give a reason',
+  'persons.reasonTooShort': 'The reason needs at least {min} characters',
   'persons.revealed': 'Full details (audited)',
   'persons.searchPlaceholder': 'Search by name or number',
 

@@ -181,6 +181,7 @@ export const zhCN = {
   'persons.reason': '查询理由',
   'persons.reasonPlaceholder': '例如：案件编号、核查事由',
   'persons.reasonRequired': '请填写查询理由',
+  'persons.reasonTooShort': '理由至少 {min} 个字符',
   'persons.revealed': '明文信息（已记录审计）',
   'persons.searchPlaceholder': '按姓名或号码搜索',
 
