@@ -1,6 +1,6 @@
 /**
  * The Chinese dictionary is the reference: its keys define `MessageKey`, and the English dictionary
- * must have exactly the same keys (the compiler checks it, and test/browser/i18n-keys.test.ts
+ * must have exactly the same keys (the compiler checks it, and test/web/i18n-keys.test.ts
  * checks it at run time). `{name}` placeholders are filled by `t(key, { name })`.
  * Keep this file free of imports: the test imports it under the server's NodeNext settings.
  */
