@@ -44,7 +44,16 @@ function fromNumber(value: number): AmountResult {
   return { kind: 'fen', fen: fen === 0 ? 0 : fen };
 }
 
+/** The common spellings ("1234.56", "-12", "1,234.56") without any normalisation work. */
+const FAST = /^(-?)(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,2}))?$/;
+
 function fromText(raw: string): AmountResult {
+  const fast = FAST.exec(raw);
+  if (fast) {
+    const whole = fast[2]!.length > 3 && fast[2]!.includes(',') ? fast[2]!.replace(/,/g, '') : fast[2]!;
+    const fen = Number(whole) * 100 + Number((fast[3] ?? '').padEnd(2, '0'));
+    if (Number.isSafeInteger(fen)) return { kind: 'fen', fen: fast[1] && fen !== 0 ? -fen : fen };
+  }
   let text = toHalfWidth(raw)
     .replace(/[\s\u00a0]/g, '')
     .replace(/\u2212/g, '-');

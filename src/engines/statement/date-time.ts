@@ -93,7 +93,11 @@ function describe(cell: unknown): string {
 function finish(p: Parts): TimeResult {
   const offset = p.offset ?? CHINA_OFFSET_MIN;
   const epochMs = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s, p.ms) - offset * 60_000;
-  return { kind: 'time', iso: formatChina(epochMs), epochMs };
+  if (p.offset !== undefined || p.ms !== 0) return { kind: 'time', iso: formatChina(epochMs), epochMs };
+  // Local time already: write the parts (validated by checkParts) without a Date round trip.
+  const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  const iso = `${p.y}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}:${two(p.s)}+08:00`;
+  return { kind: 'time', iso, epochMs };
 }
 
 /** Epoch ms → "2023-10-27T14:05:06+08:00" (milliseconds only when present). */
