@@ -40,7 +40,8 @@ afterEach(() => {
   onPasswordChangeRequired(null);
 });
 
-const header = (call: Call | undefined, name: string) => (call?.init.headers as Record<string, string>)[name];
+const header = (call: Call | undefined, name: string) =>
+  ((call?.init.headers ?? {}) as Record<string, string>)[name];
 
 describe('console API client', () => {
   it('sends the CSRF token on POST but not on GET, with same-origin credentials', async () => {
