@@ -32,7 +32,8 @@
  *    the number of origins the account holds; a debit of the whole balance (fast in, fast out,
  *    the common case for mules) moves the run as it is.
  *
- * Sinks are never debited, so their lot order is irrelevant: they always use an origin map.
+ * Sinks are never debited, so their lot order is irrelevant: every rule credits them into one
+ * hash table on (sink, origin) (sink-table.ts), sorted once at the end.
  * Pieces of one debit go through a scratch buffer (pOrigin/pAmount) before being credited, which
  * makes a transfer from an account to itself safe and gives `onPieces` (explanations, poison
  * reach) the exact pieces each transfer carried. Without `onPieces` nothing else is recorded.
@@ -41,6 +42,7 @@
  * ring buffer per account for lots needs a resize per account and wastes the slack.
  */
 import type { CompiledLedger } from './compiled-ledger.js';
+import { SinkTable } from './sink-table.js';
 import type { Holdings } from './trace-document.js';
 import type { TraceRule } from './types.js';
 
@@ -97,6 +99,7 @@ class LotEngine {
   private mapOrigin = new Int32Array(4096);
   private mapAmount = new Float64Array(4096);
   private arenaTop = 0;
+  private readonly sinks: SinkTable;
   // scratch
   pOrigin = new Int32Array(256);
   pAmount = new Float64Array(256);
@@ -119,6 +122,10 @@ class LotEngine {
     this.mapStart = new Int32Array(n);
     this.mapLen = new Int32Array(n);
     this.mapCap = new Int32Array(n);
+    // Size the sink table once from the number of transfers into sinks (most carry 1–2 pieces).
+    let intoSinks = 0;
+    for (let i = 0; i < ledger.transferCount; i++) intoSinks += ledger.isSink[ledger.to[i]!]!;
+    this.sinks = new SinkTable(Math.min(intoSinks * 2, n * ledger.originIds.length));
   }
 
   bytes(): number {
@@ -130,6 +137,7 @@ class LotEngine {
       this.mapAmount.byteLength +
       this.nAcc * (8 + 4 * 5 + (this.rule === RULE_LIBR ? 8 : 0)) +
       this.pOrigin.byteLength * 3 +
+      this.sinks.byteLength +
       this.qs.byteLength * 2
     );
   }
@@ -410,7 +418,8 @@ class LotEngine {
     }
     let left = x - given;
     if (left > 0) {
-      if (left <= 8) {
+      if (left * len <= 1024) {
+        // a few scans beat sorting for small runs
         while (left > 0) {
           let best = -1;
           let bestR = 0;
@@ -426,7 +435,8 @@ class LotEngine {
           left--;
         }
       } else {
-        const idx = Array.from({ length: len }, (_, k) => k);
+        const idx = new Int32Array(len);
+        for (let k = 0; k < len; k++) idx[k] = k;
         idx.sort((p, q) => rs[q]! - rs[p]! || p - q);
         for (let k = 0; k < left; k++) qs[idx[k]!]!++;
       }
@@ -466,7 +476,8 @@ class LotEngine {
   /** Money from outside (a party, an opening balance or a gap) arrives as the newest lot. */
   deposit(a: number, o: number, x: number): void {
     this.balance[a]! += x;
-    if (this.isSink[a] === 1 || this.rule === RULE_PRORATA) this.mapCredit(a, o, x);
+    if (this.isSink[a] === 1) this.sinks.add(a, o, x);
+    else if (this.rule === RULE_PRORATA) this.mapCredit(a, o, x);
     else if (this.rule === RULE_LIBR) {
       if (this.originRole[o]! >= 2) {
         this.appendLot(a, o, x);
@@ -509,7 +520,7 @@ class LotEngine {
     const po = this.pOrigin;
     const pa = this.pAmount;
     if (this.isSink[d] === 1) {
-      for (let i = 0; i < n; i++) this.mapCredit(d, po[i]!, pa[i]!);
+      for (let i = 0; i < n; i++) this.sinks.add(d, po[i]!, pa[i]!);
     } else if (this.rule === RULE_PRORATA) {
       this.mapCreditSorted(d, 0, n);
     } else if (this.rule === RULE_LIBR) {
@@ -526,44 +537,91 @@ class LotEngine {
     }
   }
 
-  /** Final holdings per account, origins ascending. */
-  holdings(): Holdings {
+  /** Final holdings per account, origins ascending: lots summed in a dense scratch by origin. */
+  holdings(nOrig: number): Holdings {
     const n = this.nAcc;
     const start = new Int32Array(n + 1);
-    let outO = new Int32Array(Math.max(16, this.arenaTop + this.lotTop));
-    let outA = new Float64Array(outO.length);
+    let outO: Int32Array = new Int32Array(Math.max(16, this.arenaTop + this.lotTop + this.sinks.size));
+    let outA: Float64Array = new Float64Array(outO.length);
     let top = 0;
-    const sums = new Map<number, number>();
+    const sums = new Float64Array(nOrig);
+    const touched = new Int32Array(nOrig);
+    // Sinks: bucket the hash table by sink (counting sort), then sort each bucket by origin.
+    const sinkCount = new Int32Array(n + 1);
+    this.sinks.forEach((sink) => {
+      sinkCount[sink + 1]!++;
+    });
+    for (let a = 0; a < n; a++) sinkCount[a + 1]! += sinkCount[a]!;
+    const sinkOrigin = new Int32Array(this.sinks.size);
+    const sinkAmount = new Float64Array(this.sinks.size);
+    const fill = sinkCount.slice(0, n);
+    this.sinks.forEach((sink, o, x) => {
+      const k = fill[sink]!++;
+      sinkOrigin[k] = o;
+      sinkAmount[k] = x;
+    });
     for (let a = 0; a < n; a++) {
       start[a] = top;
-      sums.clear();
-      for (let node = this.head[a]!; node !== NIL; node = this.lotNext[node]!) {
-        const o = this.lotOrigin[node]!;
-        sums.set(o, (sums.get(o) ?? 0) + this.lotAmount[node]!);
+      if (this.isSink[a] === 1) {
+        const lo = sinkCount[a]!;
+        const hi = sinkCount[a + 1]!;
+        for (let k = lo; k < hi; k++) sums[sinkOrigin[k]!] = sinkAmount[k]!;
+        const keys = sinkOrigin.subarray(lo, hi).sort();
+        if (top + keys.length > outO.length) [outO, outA] = grow(outO, outA, top + keys.length);
+        for (let k = 0; k < keys.length; k++) {
+          const o = keys[k]!;
+          outO[top] = o;
+          outA[top] = sums[o]!;
+          sums[o] = 0;
+          top++;
+        }
+        continue;
       }
+      let t = 0;
       const s = this.mapStart[a]!;
-      for (let k = 0; k < this.mapLen[a]!; k++) {
+      const len = this.mapLen[a]!;
+      const lotsHead = this.head[a]!;
+      if (lotsHead === NIL) {
+        // only a map: already sorted and summed
+        if (top + len > outO.length) [outO, outA] = grow(outO, outA, top + len);
+        for (let k = 0; k < len; k++) {
+          outO[top] = this.mapOrigin[s + k]!;
+          outA[top] = this.mapAmount[s + k]!;
+          top++;
+        }
+        continue;
+      }
+      for (let node = lotsHead; node !== NIL; node = this.lotNext[node]!) {
+        const o = this.lotOrigin[node]!;
+        if (sums[o] === 0) touched[t++] = o;
+        sums[o]! += this.lotAmount[node]!;
+      }
+      for (let k = 0; k < len; k++) {
         const o = this.mapOrigin[s + k]!;
-        sums.set(o, (sums.get(o) ?? 0) + this.mapAmount[s + k]!);
+        if (sums[o] === 0) touched[t++] = o;
+        sums[o]! += this.mapAmount[s + k]!;
       }
-      if (top + sums.size > outO.length) {
-        const o2 = new Int32Array((top + sums.size) * 2);
-        o2.set(outO);
-        outO = o2;
-        const a2 = new Float64Array(o2.length);
-        a2.set(outA);
-        outA = a2;
-      }
-      const keys = Int32Array.from(sums.keys()).sort();
-      for (const o of keys) {
+      const keys = touched.subarray(0, t).sort();
+      if (top + t > outO.length) [outO, outA] = grow(outO, outA, top + t);
+      for (let k = 0; k < t; k++) {
+        const o = keys[k]!;
         outO[top] = o;
-        outA[top] = sums.get(o)!;
+        outA[top] = sums[o]!;
+        sums[o] = 0;
         top++;
       }
     }
     start[n] = top;
     return { start, origin: outO.slice(0, top), amount: outA.slice(0, top) };
   }
+}
+
+function grow(o: Int32Array, a: Float64Array, need: number): [Int32Array, Float64Array] {
+  const o2 = new Int32Array(need * 2);
+  o2.set(o);
+  const a2 = new Float64Array(need * 2);
+  a2.set(a);
+  return [o2, a2];
 }
 
 /** Runs one rule over the whole ledger. Pure: the ledger is not modified. */
@@ -604,7 +662,7 @@ export function traceFast(
     if (listener) listener(t, f, d, e.pOrigin, e.pAmount, e.pCount);
     e.credit(d, x);
   }
-  const holdings = e.holdings();
+  const holdings = e.holdings(ledger.originIds.length);
   const engineBytes = e.bytes();
   return { holdings, engineBytes, peakEngineBytes: Math.max(e.peakBytes, engineBytes) };
 }
