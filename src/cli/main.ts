@@ -10,6 +10,7 @@ import { registerTraceCommand } from './commands/trace.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSimCommand } from './commands/sim.js';
 import { registerUserCommand } from './commands/user.js';
 import { ExitCode } from './exit-code.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerTraceCommand(program);
   registerImportCommand(program);
+  registerSimCommand(program);
   return program;
 }
 

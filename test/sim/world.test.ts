@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trace } from '../../src/engines/tracing/index.js';
 import { checkLedgerFile, exportLedger } from '../../src/sim/export-ledger.js';
 import { HeldFundsError, Ledger } from '../../src/sim/ledger.js';
 import { PRESET_SCENARIOS, parseScenario, ScenarioError } from '../../src/sim/scenario.js';
@@ -68,6 +69,13 @@ describe('simulated world', () => {
     const opening = file.accounts.reduce((s, a) => s + (a.opening ?? 0), 0);
     const held = [...balances.values()].reduce((s, b) => s + b, 0);
     expect(held).toBe(inflow + opening);
+    // Levee's own tracing engine reads it without gaps, and finds every victim's money
+    const doc = trace(file, 'fifo');
+    expect(doc.gaps).toEqual([]);
+    for (const v of sim.world.victims) {
+      const sent = file.transfers.filter((t) => t.from === v.id).reduce((s, t) => s + t.amount, 0);
+      if (sent > 0) expect(doc.victims[v.id]?.sent).toBe(sent);
+    }
   });
 
   it('refuses a scenario with an unknown gang or too few levels', () => {
