@@ -81,6 +81,20 @@ describe('console API client', () => {
     });
   });
 
+  it('keeps lockedUntil from a throttled login', async () => {
+    next = () =>
+      problem(429, {
+        code: 'LEVEE_LOGIN_THROTTLED',
+        detail: 'too many',
+        lockedUntil: '2026-11-26T18:53:51.551Z',
+      });
+    await expect(api.post('/api/auth/login', { username: 'a', password: 'b' })).rejects.toMatchObject({
+      status: 429,
+      code: 'LEVEE_LOGIN_THROTTLED',
+      lockedUntil: '2026-11-26T18:53:51.551Z',
+    });
+  });
+
   it('calls the unauthenticated handler on 401, except for the login call itself', async () => {
     const lost = vi.fn();
     onUnauthenticated(lost);

@@ -12,8 +12,17 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly field: string | undefined;
   readonly requestId: string | undefined;
+  /** For LEVEE_LOGIN_THROTTLED: when the next attempt is allowed (ISO time). */
+  readonly lockedUntil: string | undefined;
 
-  constructor(status: number, code: string, detail: string, field?: string, requestId?: string) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    field?: string,
+    requestId?: string,
+    lockedUntil?: string,
+  ) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
@@ -21,6 +30,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.field = field;
     this.requestId = requestId;
+    this.lockedUntil = lockedUntil;
   }
 }
 
@@ -74,6 +84,7 @@ async function toApiError(response: Response): Promise<ApiError> {
         str(problem['detail']) ?? str(problem['title']) ?? response.statusText,
         str(problem['field']),
         str(problem['requestId']),
+        str(problem['lockedUntil']),
       );
     } catch {
       // Not JSON after all: fall through to the status line.

@@ -1,5 +1,6 @@
 import { App } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
+import { formatDateTime } from '../format.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { lookup } from '../i18n/translate.js';
 import { ApiError, NETWORK_ERROR } from './client.js';
@@ -13,18 +14,24 @@ export interface ErrorText {
 
 /** Turns any thrown value into a title (localised by code) and the server's detail. */
 export function useErrorText(): (error: unknown) => ErrorText {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   return useCallback(
     (error: unknown): ErrorText => {
       if (error instanceof ApiError) {
         if (error.code === NETWORK_ERROR) return { title: t('error.network'), detail: undefined };
         const key = lookup(`error.${error.code}`);
         const title = key === undefined ? t('error.generic') : t(key);
+        if (error.lockedUntil !== undefined) {
+          return {
+            title,
+            detail: t('error.lockedUntil', { time: formatDateTime(error.lockedUntil, locale) }),
+          };
+        }
         return { title, detail: error.detail !== title ? error.detail : undefined };
       }
       return { title: t('error.generic'), detail: error instanceof Error ? error.message : String(error) };
     },
-    [t],
+    [t, locale],
   );
 }
 

@@ -203,5 +203,6 @@ export const en: Dictionary = {
   'error.LEVEE_CSRF': 'Request check failed; reload the page',
   'error.LEVEE_REASON_REQUIRED': 'A reason is required',
   'error.LEVEE_RATE_LIMITED': 'Too many requests; try again later',
+  'error.lockedUntil': 'Try again after {time}',
   'error.generic': 'The action failed',
 };

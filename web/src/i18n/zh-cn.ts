@@ -198,6 +198,7 @@ export const zhCN = {
   'error.LEVEE_CSRF': '请求校验失败，请刷新页面',
   'error.LEVEE_REASON_REQUIRED': '请填写理由',
   'error.LEVEE_RATE_LIMITED': '请求过于频繁，请稍后再试',
+  'error.lockedUntil': '请于 {time} 后再试',
   'error.generic': '操作失败',
 } as const;
 
