@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './core/logger.js';
 import { AuditQueryService } from './services/audit-query.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
+import { CaseService } from './services/case.service.js';
 import { DashboardService } from './services/dashboard.service.js';
 import { isEmpty, seedDemoCity } from './services/demo-seed.js';
 import { DirectoryService } from './services/directory.service.js';
@@ -26,6 +27,7 @@ export interface LeveeContext {
   readonly directory: DirectoryService;
   readonly persons: PersonService;
   readonly dashboard: DashboardService;
+  readonly cases: CaseService;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function createContext(
   const persons = new PersonService(store.db, audit, clock);
   const dashboard = new DashboardService(store.db, directory, clock, config.timeZone);
   const auditQuery = new AuditQueryService(store.db, audit, directory);
+  const cases = new CaseService(store.db, audit, clock);
   const context: LeveeContext = {
     config,
     logger,
@@ -60,6 +63,7 @@ export async function createContext(
     directory,
     persons,
     dashboard,
+    cases,
     close: () => store.close(),
   };
   if (options.prepare) {

@@ -15,6 +15,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../context.js';
 import { problemFromError, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { caseRoutes } from './routes/case.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
@@ -107,7 +108,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemFromError(error);
     if (problem.code === 'LEVEE_INTERNAL') request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(request, reply, problem.code, problem.detail, problem.field);
+    return sendProblem(request, reply, problem.code, problem.detail, problem.field, problem.extra);
   });
 
   await app.register(sessionGuard, { auth: ctx.auth });
@@ -116,6 +117,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { ctx });
   await app.register(personRoutes, { ctx });
   await app.register(homeRoutes, { ctx });
+  await app.register(caseRoutes, { ctx });
 
   const webDir = ctx.config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(`${webDir}/index.html`);

@@ -10,6 +10,7 @@ export function sendProblem(
   code: ErrorCode,
   detail: string,
   field?: string,
+  extra?: Record<string, unknown>,
 ) {
   const spec = ERROR_CATALOGUE[code];
   return reply
@@ -24,6 +25,7 @@ export function sendProblem(
       instance: request.url.split('?')[0] ?? request.url,
       requestId: String(request.id),
       ...(field ? { field } : {}),
+      ...extra,
     });
 }
 
@@ -32,9 +34,16 @@ export function problemFromError(error: FastifyError | Error): {
   code: ErrorCode;
   detail: string;
   field?: string;
+  extra?: Record<string, unknown>;
 } {
-  if (isLeveeError(error))
-    return { code: error.code, detail: error.message, ...(error.field ? { field: error.field } : {}) };
+  if (isLeveeError(error)) {
+    return {
+      code: error.code,
+      detail: error.message,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.extra ? { extra: error.extra } : {}),
+    };
+  }
   const fe = error as FastifyError & {
     validation?: { instancePath?: string; params?: Record<string, unknown>; message?: string }[];
     validationContext?: string;

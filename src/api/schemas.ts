@@ -18,8 +18,13 @@ export const Problem = Type.Object(
     instance: Type.String(),
     requestId: Type.String(),
     field: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    lockedUntil: Type.Optional(Type.String()),
   },
-  { $id: 'Problem', description: 'RFC 9457 problem details' },
+  {
+    $id: 'Problem',
+    description: 'RFC 9457 problem details; `errors` lists every invalid field when there are several',
+  },
 );
 
 export const UnitKind = Type.Union([

@@ -68,13 +68,11 @@ export async function saveThrottle(
     .insertInto('login_throttle')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .column('username')
-        .doUpdateSet({
-          failures: row.failures,
-          locked_until: row.locked_until,
-          last_failure_at: row.last_failure_at,
-        }),
+      oc.column('username').doUpdateSet({
+        failures: row.failures,
+        locked_until: row.locked_until,
+        last_failure_at: row.last_failure_at,
+      }),
     )
     .execute();
 }

@@ -27,18 +27,20 @@ export const PERMISSIONS = [
   'persons.write',
   'persons.reveal',
   'audit.read',
+  'cases.read',
+  'cases.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const POLICE_READ: Permission[] = ['dashboard.read', 'units.read', 'persons.read'];
+const POLICE_READ: Permission[] = ['dashboard.read', 'units.read', 'persons.read', 'cases.read'];
 
 /** Personal data in full only for roles whose work needs it: they contact or identify people. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['dashboard.read', 'units.read', 'units.write', 'users.read', 'users.write', 'audit.read'],
-  analyst: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal'],
-  duty_officer: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal'],
+  analyst: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write'],
+  duty_officer: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write'],
   district_officer: [...POLICE_READ, 'users.read', 'persons.reveal'],
-  station_officer: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal'],
+  station_officer: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write'],
   community_worker: [...POLICE_READ],
   institution_liaison: ['dashboard.read', 'units.read'],
 };

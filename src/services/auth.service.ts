@@ -87,19 +87,17 @@ export class AuthService {
     const now = this.clock.now();
     const throttle = await findThrottle(this.db, username);
     if (throttle?.locked_until && throttle.locked_until > now.toISOString()) {
-      await this.db
-        .transaction()
-        .execute((trx) =>
-          this.audit.record(trx, {
-            userId: null,
-            username,
-            unitId: null,
-            action: 'auth.login-throttled',
-            targetType: 'user',
-            targetId: username,
-            ip,
-          }),
-        );
+      await this.db.transaction().execute((trx) =>
+        this.audit.record(trx, {
+          userId: null,
+          username,
+          unitId: null,
+          action: 'auth.login-throttled',
+          targetType: 'user',
+          targetId: username,
+          ip,
+        }),
+      );
       throw new LeveeError(
         'LEVEE_LOGIN_THROTTLED',
         `too many failed logins for "${username}"; try again after ${throttle.locked_until}`,

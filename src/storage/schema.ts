@@ -87,7 +87,7 @@ export interface PersonTable {
   created_at: ColumnType<string, string, never>;
 }
 
-export interface Database {
+export interface Database extends CaseTables {
   unit: UnitTable;
   app_user: UserTable;
   session: SessionTable;
@@ -103,3 +103,98 @@ export type SessionRow = Selectable<SessionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type NewAuditRow = Insertable<AuditLogTable>;
 export type PersonRow = Selectable<PersonTable>;
+
+export interface FraudCaseTable {
+  id: Generated<number>;
+  case_no: string;
+  unit_id: number;
+  scam_type: string;
+  narrative: string;
+  status: 'open' | 'closed';
+  automation: 'running' | 'paused';
+  loss_total: number;
+  reported_at: string;
+  created_by: number;
+  created_at: string;
+}
+
+export interface CaseVictimTable {
+  id: Generated<number>;
+  case_id: number;
+  name: string;
+  id_number: string;
+  phone: string;
+  address: string;
+  unit_id: number;
+}
+
+export interface CasePaymentTable {
+  id: Generated<number>;
+  case_id: number;
+  victim_id: number;
+  paid_at: string;
+  amount: number;
+  channel: string;
+  institution_code: string;
+  account: string;
+  account_name: string;
+  from_account: string;
+  fingerprint: string;
+}
+
+export interface CaseArtefactTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: string;
+  value: string;
+  normalized: string;
+  flags: string;
+}
+
+export interface CaseWarningTable {
+  id: Generated<number>;
+  case_id: number;
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface CaseReportTable {
+  id: Generated<number>;
+  case_id: number;
+  duplicate: number;
+  body: string;
+  created_by: number;
+  created_at: string;
+}
+
+export interface CaseEventTable {
+  id: Generated<number>;
+  case_id: number;
+  at: string;
+  kind: string;
+  actor: string;
+  summary: string;
+  detail: string;
+}
+
+export interface CaseLinkTable {
+  case_id: number;
+  linked_case_id: number;
+  reason: string;
+  created_at: string;
+}
+
+export interface CaseTables {
+  fraud_case: FraudCaseTable;
+  case_victim: CaseVictimTable;
+  case_payment: CasePaymentTable;
+  case_artefact: CaseArtefactTable;
+  case_warning: CaseWarningTable;
+  case_report: CaseReportTable;
+  case_event: CaseEventTable;
+  case_link: CaseLinkTable;
+}
+
+export type FraudCaseRow = Selectable<FraudCaseTable>;
+export type CasePaymentRow = Selectable<CasePaymentTable>;

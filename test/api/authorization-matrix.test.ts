@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { residentIdCheckChar } from '../../src/engines/identity/resident-id.js';
+import { insertCase } from '../../src/repositories/case.repository.js';
 import { insertPerson } from '../../src/repositories/person.repository.js';
 import { findUnitByCode } from '../../src/repositories/unit.repository.js';
 import type { UnitRow } from '../../src/storage/schema.js';
@@ -16,25 +17,21 @@ const PASSWORD = 'Matrix-pass-2026';
 /** Who may do what — the written policy (docs/security.md). */
 const POLICY: Record<string, string[]> = {
   admin: ['dashboard.read', 'units.read', 'units.write', 'users.read', 'users.write', 'audit.read'],
-  analyst: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal'],
-  duty_officer: [
+  // biome-ignore format: one role per line reads as a table
+  analyst: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal', 'cases.read', 'cases.write'],
+  // biome-ignore format: one role per line reads as a table
+  duty_officer: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal', 'cases.read', 'cases.write'],
+  district_officer: [
     'dashboard.read',
     'units.read',
     'persons.read',
     'users.read',
-    'persons.write',
     'persons.reveal',
+    'cases.read',
   ],
-  district_officer: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.reveal'],
-  station_officer: [
-    'dashboard.read',
-    'units.read',
-    'persons.read',
-    'users.read',
-    'persons.write',
-    'persons.reveal',
-  ],
-  community_worker: ['dashboard.read', 'units.read', 'persons.read'],
+  // biome-ignore format: one role per line reads as a table
+  station_officer: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal', 'cases.read', 'cases.write'],
+  community_worker: ['dashboard.read', 'units.read', 'persons.read', 'cases.read'],
   institution_liaison: ['dashboard.read', 'units.read'],
 };
 
@@ -55,6 +52,7 @@ interface Fixture {
   unit: UnitRow;
   personId: number;
   userId: number;
+  caseId: number;
 }
 
 interface RouteCase {
@@ -177,10 +175,67 @@ const ROUTES: RouteCase[] = [
     status: 200,
     call: (s, f) => s.request('GET', `/api/audit?unitId=${f.unit.id}`),
   },
+  {
+    route: 'GET /api/cases',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'POST /api/cases',
+    permission: 'cases.write',
+    status: 201,
+    call: (s, f, n) =>
+      s.request('POST', '/api/cases', {
+        scamType: 'investment',
+        narrative: '矩阵测试',
+        victim: {
+          name: '受害人',
+          idNumber: '11010519491231002X',
+          phone: '13800138000',
+          address: '测试地址',
+          unitId: f.unit.id,
+        },
+        payments: [
+          {
+            time: '2026-01-02T10:00:00+08:00',
+            amount: 100_00 + n,
+            channel: 'bank-transfer',
+            institution: 'ICBC',
+            account: '6222021234567890128',
+            accountName: '某某',
+          },
+        ],
+      }),
+  },
+  {
+    route: 'GET /api/cases/:id',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}`),
+  },
+  {
+    route: 'GET /api/cases/:id/timeline',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/timeline`),
+  },
+  {
+    route: 'POST /api/cases/:id/automation',
+    permission: 'cases.write',
+    status: 200,
+    call: (s, f, n) =>
+      s.request('POST', `/api/cases/${f.caseId}/automation`, {
+        state: n % 2 ? 'paused' : 'running',
+        reason: '矩阵测试',
+      }),
+  },
 ];
 
 /** Routes with no unit-scoped target: the same for every role, checked separately below. */
 const UNSCOPED = [
+  'GET /api/scam-types',
+  'GET /api/institutions',
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'GET /api/auth/me',
@@ -224,7 +279,19 @@ describe.each(DATABASES)('authorization matrix on %s', (database) => {
         },
         { mustChangePassword: false },
       );
-      fixtures.set(code, { unit, personId, userId });
+      const caseId = await insertCase(db, {
+        case_no: `FIX-${seq}`,
+        unit_id: unit.id,
+        scam_type: 'investment',
+        narrative: '',
+        status: 'open',
+        automation: 'running',
+        loss_total: 0,
+        reported_at: new Date().toISOString(),
+        created_by: userId,
+        created_at: new Date().toISOString(),
+      });
+      fixtures.set(code, { unit, personId, userId, caseId });
       seq++;
     }
     for (const subject of SUBJECTS) {
