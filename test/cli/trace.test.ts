@@ -153,4 +153,24 @@ describe('levee trace', () => {
     expect([unknown.code, unknown.stdout]).toEqual([2, '']);
     expect(unknown.stderr).toMatch(/"ZZ"/);
   });
+
+  it('proposes Art. 8 returns of frozen money with --frozen', () => {
+    const frozen = join(tmp, 'frozen.json');
+    writeFileSync(frozen, JSON.stringify({ frozen: { C2: 2300000, B1: 1000000 }, untraceable: ['B1'] }));
+    const r = levee('--rule', 'fifo', '--frozen', frozen, mulePath);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect([doc.format, doc.rule, doc.base]).toEqual(['levee.restitution/1', 'fifo', 'loss']);
+    const c2 = doc.accounts.find((a: { account: string }) => a.account === 'C2');
+    expect(c2.returns).toEqual([{ victim: 'V2', amount: 1300000, basis: 'art8-1' }]);
+    expect(c2.remaining).toBe(1000000);
+    const b1 = doc.accounts.find((a: { account: string }) => a.account === 'B1');
+    // untraceable: shared by loss among the victims whose money entered B1 (V1 only under fifo)
+    expect(b1.returns).toEqual([{ victim: 'V1', amount: 1000000, basis: 'art8-3' }]);
+    expect(b1.publicNoticeDays).toBe(30);
+    writeFileSync(frozen, JSON.stringify({ frozen: { C2: 9_000_000 } }));
+    const bad = levee('--rule', 'fifo', '--frozen', frozen, mulePath);
+    expect([bad.code, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(/frozen 9000000 is more than/);
+  });
 });

@@ -24,13 +24,16 @@ import {
   isTraceRule,
   LedgerBuilder,
   LedgerError,
+  type PartyRole,
   poisonReach,
   referenceTrace,
   ruleTable,
   TRACE_RULES,
   type TraceDocument,
   type TraceRule,
+  victimInflow,
 } from '../../engines/tracing/index.js';
+import { type FrozenAccount, proposeArt8Returns, RestitutionError } from '../../engines/restitution/index.js';
 import { ExitCode } from '../exit-code.js';
 
 interface TraceOptions {
@@ -43,6 +46,8 @@ interface TraceOptions {
   currency: string;
   progress?: boolean;
   engine: string;
+  frozen?: string;
+  base: string;
 }
 
 class UsageError extends Error {}
@@ -64,11 +69,17 @@ export function registerTraceCommand(program: Command): void {
     .option('--currency <code>', 'currency of CSV ledgers', 'CNY')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--engine <engine>', 'fast or reference (slow, for cross-checking)', 'fast')
+    .option('--frozen <file>', 'propose returns of frozen money (2016 rules, Art. 8): levee.restitution/1')
+    .option('--base <base>', 'with --frozen: proportional base, loss or traced', 'loss')
     .action(async (path: string, options: TraceOptions) => {
       try {
         process.stdout.write(await traceCommand(path, options));
       } catch (error) {
-        if (error instanceof LedgerError || error instanceof UsageError) {
+        if (
+          error instanceof LedgerError ||
+          error instanceof UsageError ||
+          error instanceof RestitutionError
+        ) {
           process.stderr.write(`levee trace: ${error.message}\n`);
           throw new ExitCode(2);
         }
@@ -83,8 +94,10 @@ async function traceCommand(path: string, o: TraceOptions): Promise<string> {
     throw new UsageError(`--rule must be one of ${TRACE_RULES.join(', ')} or all, got "${o.rule}"`);
   if (o.engine !== 'fast' && o.engine !== 'reference')
     throw new UsageError(`--engine must be fast or reference, got "${o.engine}"`);
-  if ((o.explain !== undefined || o.poison !== undefined) && rules.length !== 1)
-    throw new UsageError('--explain and --poison need one rule, not --rule all');
+  if ((o.explain !== undefined || o.poison !== undefined || o.frozen !== undefined) && rules.length !== 1)
+    throw new UsageError('--explain, --poison and --frozen need one rule, not --rule all');
+  if (o.base !== 'loss' && o.base !== 'traced')
+    throw new UsageError(`--base must be loss or traced, got "${o.base}"`);
   if (o.table && rules.length === 1) throw new UsageError('--table goes with --rule all');
   const ledger = await loadLedger(path, o);
   const rule = rules[0]!;
@@ -94,12 +107,50 @@ async function traceCommand(path: string, o: TraceOptions): Promise<string> {
     const origin = colon < 0 ? undefined : o.explain.slice(colon + 1);
     return canonicalJson(explainAccount(ledger, rule, account, origin));
   }
+  if (o.frozen !== undefined) return canonicalJson(restitution(ledger, rule, o));
   if (o.poison !== undefined)
     return canonicalJson(poisonReach(ledger, rule, typeof o.poison === 'string' ? o.poison : undefined));
   const impl = o.engine === 'reference' ? referenceTrace : fastTrace;
   if (rules.length === 1) return canonicalJson(impl(ledger, rule));
   const all = Object.fromEntries(rules.map((r) => [r, impl(ledger, r)])) as Record<TraceRule, TraceDocument>;
   return o.table ? ruleTable(all) : canonicalJson(all);
+}
+
+/**
+ * --frozen file: `{ "frozen": { "<account>": fen, … }, "losses": { "<victim>": fen }, "untraceable":
+ * ["<account>"] }`; losses default to what each victim sent in the ledger. A bare object of
+ * account → fen is read as `frozen`.
+ */
+function restitution(ledger: CompiledLedger, rule: TraceRule, o: TraceOptions) {
+  let spec: Record<string, unknown>;
+  try {
+    spec = JSON.parse(readFileSync(o.frozen!, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${o.frozen} is not readable JSON: ${(error as Error).message}`);
+  }
+  const frozen = (
+    typeof spec['frozen'] === 'object' && spec['frozen'] !== null ? spec['frozen'] : spec
+  ) as Record<string, number>;
+  const untraceable = new Set(Array.isArray(spec['untraceable']) ? (spec['untraceable'] as string[]) : []);
+  const doc = fastTrace(ledger, rule);
+  const losses =
+    typeof spec['losses'] === 'object' && spec['losses'] !== null
+      ? (spec['losses'] as Record<string, number>)
+      : Object.fromEntries(Object.entries(doc.victims).map(([v, s]) => [v, s.sent]));
+  const inflow = victimInflow(ledger, rule, Object.keys(frozen));
+  const roles: Record<string, PartyRole> = {};
+  const names = ['victim', 'third-party', 'own', 'unknown'] as const;
+  ledger.originIds.forEach((id, k) => {
+    roles[id] = names[ledger.originRole[k]!]!;
+  });
+  const accounts: FrozenAccount[] = Object.entries(frozen).map(([account, amount]) => ({
+    account,
+    frozen: amount,
+    held: doc.accounts[account]!.byOrigin,
+    traceable: !untraceable.has(account),
+    contributors: Object.fromEntries(inflow.get(account)!),
+  }));
+  return proposeArt8Returns({ rule, roles, losses, accounts, base: o.base as 'loss' | 'traced' });
 }
 
 async function loadLedger(path: string, o: TraceOptions): Promise<CompiledLedger> {

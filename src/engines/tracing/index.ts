@@ -34,6 +34,6 @@ export function trace(ledgerDoc: unknown, rule: TraceRule): TraceDocument {
   return fastTrace(compileLedger(ledgerDoc), rule);
 }
 export { explainAccount, type ExplainDocument } from './explain.js';
-export { poisonReach, type PoisonDocument } from './poison.js';
+export { poisonReach, type PoisonDocument, victimInflow } from './poison.js';
 export { CsvTableReader, splitCsvLine } from './csv-ledger.js';
 export { ruleTable } from './rule-table.js';

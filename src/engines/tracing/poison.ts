@@ -78,3 +78,36 @@ export function poisonReach(ledger: CompiledLedger, rule: TraceRule, victim?: st
     ? { format: 'levee.poison/1', rule, accounts }
     : { format: 'levee.poison/1', rule, victim, accounts };
 }
+
+/**
+ * For each of the given accounts, how much of each victim's money entered it over time under the
+ * rule (what the restitution base "traced" weighs). Money passing through twice counts twice.
+ */
+export function victimInflow(
+  ledger: CompiledLedger,
+  rule: TraceRule,
+  accounts: string[],
+): Map<string, Map<string, number>> {
+  const wanted = new Map<number, Map<string, number>>();
+  const out = new Map<string, Map<string, number>>();
+  for (const id of accounts) {
+    const a = ledger.accountIds.indexOf(id);
+    if (a < 0) throw new LedgerError('unknown-id', `no account "${id}" in the ledger`, { account: id });
+    const m = new Map<string, number>();
+    wanted.set(a, m);
+    out.set(id, m);
+  }
+  traceFast(ledger, rule, {
+    onPieces: (_t, _src, dst, origins, amounts, count) => {
+      const m = wanted.get(dst);
+      if (!m) return;
+      for (let i = 0; i < count; i++) {
+        const o = origins[i]!;
+        if (ledger.originRole[o] !== ROLE_VICTIM) continue;
+        const id = ledger.originIds[o]!;
+        m.set(id, (m.get(id) ?? 0) + amounts[i]!);
+      }
+    },
+  });
+  return out;
+}
