@@ -8,6 +8,7 @@ import { isLeveeError } from '../core/errors.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerLedgerCommand } from './commands/ledger.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommand } from './commands/sim.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerUserCommand(program);
   registerAuditCommand(program);
+  registerLedgerCommand(program);
   registerTraceCommand(program);
   registerImportCommand(program);
   registerSimCommand(program);

@@ -27,6 +27,7 @@ import { findUnit } from '../repositories/unit.repository.js';
 import type { Database } from '../storage/schema.js';
 import { type Actor, can, requirePermission, requireScope } from './access-policy.js';
 import { type AuditService, actorEntry } from './audit.service.js';
+import { addLedgerTransfers, exportCaseLedger, victimKey } from './case-ledger.js';
 import { checkIntake, type FieldIssue, type IntakeInput } from './intake-check.js';
 
 export type CaseSavedListener = (caseId: number) => void | Promise<void>;
@@ -212,6 +213,27 @@ export class CaseService {
           fingerprint: p.fingerprint,
         })),
       );
+      const victimName = (
+        await trx
+          .selectFrom('case_victim')
+          .select('name')
+          .where('id', '=', victimId)
+          .executeTakeFirstOrThrow()
+      ).name;
+      await addLedgerTransfers(
+        trx,
+        caseId,
+        'intake',
+        `report`,
+        fresh.map((p) => ({
+          from: { party: victimKey(victimId), role: 'victim' as const, label: victimName },
+          to: { institution: p.institution, account: p.account, holder: p.accountName },
+          amount: p.amount,
+          at: p.paidAt,
+          channel: p.channel,
+        })),
+        nowIso,
+      );
       if (fresh.length > 0) {
         const total = await trx
           .selectFrom('case_payment')
@@ -378,6 +400,26 @@ export class CaseService {
     });
     if (state === 'running') for (const listener of this.listeners) await listener(id);
     return (await findCase(this.db, id))!;
+  }
+
+  /** The case's ledger (with linked cases) as levee.ledger/1; an audited read of evidence. */
+  async ledger(actor: Actor, id: number) {
+    await this.inScope(actor, id);
+    const result = await exportCaseLedger(this.db, id);
+    await this.db
+      .transaction()
+      .execute((trx) =>
+        this.audit.record(
+          trx,
+          actorEntry(
+            actor,
+            'case.ledger-export',
+            { type: 'case', id },
+            { detail: { cases: result.caseIds, transfers: result.document.transfers.length } },
+          ),
+        ),
+      );
+    return result;
   }
 
   async institutions() {

@@ -7,12 +7,14 @@ import { LeveeError } from '../core/errors.js';
 import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-cases.js';
+import * as m0003 from './migrations/0003-case-ledger.js';
 
 type MigrationModule = { up: (db: never, caps: Store['capabilities']) => Promise<void> };
 
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': m0001 as MigrationModule,
   '0002-cases': m0002 as MigrationModule,
+  '0003-case-ledger': m0003 as MigrationModule,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {

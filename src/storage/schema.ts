@@ -87,7 +87,7 @@ export interface PersonTable {
   created_at: ColumnType<string, string, never>;
 }
 
-export interface Database extends CaseTables {
+export interface Database extends CaseTables, CaseLedgerTables {
   unit: UnitTable;
   app_user: UserTable;
   session: SessionTable;
@@ -198,3 +198,53 @@ export interface CaseTables {
 
 export type FraudCaseRow = Selectable<FraudCaseTable>;
 export type CasePaymentRow = Selectable<CasePaymentTable>;
+
+export interface CaseAccountTable {
+  id: Generated<number>;
+  case_id: number;
+  institution_code: string;
+  account: string;
+  holder_name: string;
+  level: number;
+  state: string;
+  sink: string | null;
+  opening: ColumnType<number, number | undefined, number>;
+  balance: number | null;
+  frozen_amount: ColumnType<number, number | undefined, number>;
+  note: ColumnType<string, string | undefined, string>;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+export interface CaseTransferTable {
+  id: Generated<number>;
+  case_id: number;
+  source: string;
+  source_ref: string;
+  from_key: string;
+  to_key: string;
+  amount: number;
+  at: string;
+  channel: string;
+  serial: string;
+  counterparty_name: string;
+  fingerprint: string;
+  withdrawn: number;
+  created_at: string;
+}
+
+export interface CasePartyTable {
+  case_id: number;
+  key: string;
+  role: string;
+  label: string;
+}
+
+export interface CaseLedgerTables {
+  case_account: CaseAccountTable;
+  case_transfer: CaseTransferTable;
+  case_party: CasePartyTable;
+}
+
+export type CaseAccountRow = Selectable<CaseAccountTable>;
+export type CaseTransferRow = Selectable<CaseTransferTable>;

@@ -221,6 +221,12 @@ const ROUTES: RouteCase[] = [
     call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/timeline`),
   },
   {
+    route: 'GET /api/cases/:id/ledger',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/ledger`),
+  },
+  {
     route: 'POST /api/cases/:id/automation',
     permission: 'cases.write',
     status: 200,

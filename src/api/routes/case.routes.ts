@@ -307,6 +307,26 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
     },
   });
 
+  app.get('/api/cases/:id/ledger', {
+    schema: {
+      tags,
+      summary: 'The levee.ledger/1 document of the case and its linked cases (what the tracing engine reads)',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          format: Type.Literal('levee.ledger/1'),
+          currency: Type.String(),
+          about: Type.String(),
+          parties: Type.Array(Type.Unknown()),
+          accounts: Type.Array(Type.Unknown()),
+          transfers: Type.Array(Type.Unknown()),
+        }),
+      },
+    },
+    handler: async (request) =>
+      (await ctx.cases.ledger(actorOf(request), (request.params as IdP).id)).document,
+  });
+
   app.post('/api/cases/:id/automation', {
     schema: {
       tags,
