@@ -72,26 +72,24 @@ describe.each(DATABASES)('case ledger on %s', (database) => {
       ),
     );
     // The same answer arriving twice adds nothing.
-    const again = await t.ctx.store.db
-      .transaction()
-      .execute((trx) =>
-        addLedgerTransfers(
-          trx,
-          a.case.id,
-          'detail-query',
-          'R1-dup',
-          [
-            {
-              from: { institution: 'ICBC', account: '6222021111222233334', holder: '骡子甲' },
-              to: { institution: 'CCB', account: '6217001111', holder: '骡子乙' },
-              amount: 250_000_00,
-              at: '2026-11-20T10:40:00+08:00',
-            },
-          ],
-          new Date().toISOString(),
-          1,
-        ),
-      );
+    const again = await t.ctx.store.db.transaction().execute((trx) =>
+      addLedgerTransfers(
+        trx,
+        a.case.id,
+        'detail-query',
+        'R1-dup',
+        [
+          {
+            from: { institution: 'ICBC', account: '6222021111222233334', holder: '骡子甲' },
+            to: { institution: 'CCB', account: '6217001111', holder: '骡子乙' },
+            amount: 250_000_00,
+            at: '2026-11-20T10:40:00+08:00',
+          },
+        ],
+        new Date().toISOString(),
+        1,
+      ),
+    );
     expect(again).toBe(0);
 
     const ledger = (await analyst.request('GET', `/api/cases/${b.case.id}/ledger`)).json();
