@@ -126,7 +126,10 @@ async function measure(path: string, expectRows: number): Promise<Measure> {
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (count !== expectRows || !result.ok)
-    throw new Error(`${path}: expected ${expectRows} clean rows, got ${count} (errors ${result.errorCount})`);
+    throw new Error(
+      `${path}: expected ${expectRows} clean rows, got ${count} (errors ${result.errorCount}: ` +
+        `${JSON.stringify(result.errors.slice(0, 3))})`,
+    );
   return {
     file: path.split('/').pop()!,
     bytes: size,

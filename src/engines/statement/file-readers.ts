@@ -22,6 +22,7 @@ import { ChunkDecoder, detectEncoding, type EncodingGuess, type TextEncodingName
 import { FileTooLargeError, StatementError, TruncatedFileError, UnsupportedFormatError } from './errors.js';
 import type { Cell } from './fields.js';
 import { type ParserOptions, type StatementResult, StatementParser } from './statement-parser.js';
+import { realignWorkbookReader } from './xlsx-utf8-realign.js';
 
 export interface ReadStatementOptions extends ParserOptions {
   /** CSV text encoding; 'auto' (default) detects UTF-8 or GB18030. */
@@ -143,6 +144,7 @@ async function readXlsx(path: string, size: number, options: ReadStatementOption
     styles: 'ignore',
     entries: 'ignore',
   }) as unknown as StreamingWorkbook;
+  realignWorkbookReader(reader);
   let sheets = 0;
   try {
     for await (const worksheet of reader) {

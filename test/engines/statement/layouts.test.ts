@@ -167,3 +167,38 @@ describe('details of particular layouts', () => {
     expect(again.rowFingerprints).toEqual(a.rowFingerprints);
   });
 });
+
+describe('xlsx text across inflate chunks', () => {
+  it('keeps every Chinese character intact in 20,000 rows (shared and inline strings)', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    for (const useSharedStrings of [true, false]) {
+      const path = join(dir, `cjk-${useSharedStrings}.xlsx`);
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+        filename: path,
+        useSharedStrings,
+        useStyles: false,
+      });
+      const ws = wb.addWorksheet('明细');
+      ws.addRow(['交易时间', '交易金额', '借贷标志', '对方户名', '摘要']).commit();
+      for (let i = 0; i < 20_000; i++)
+        ws.addRow([
+          `2023-10-27 ${String(i % 24).padStart(2, '0')}:00:00`,
+          '1.00',
+          i % 2 ? '借' : '贷',
+          `对方户名第${i}号某某有限公司`,
+          '网上银行跨行转账汇款',
+        ]).commit();
+      ws.commit();
+      await wb.commit();
+      const names: string[] = [];
+      const r = await readStatementFile(path, {
+        account: 'A',
+        onTransaction: (t) => names.push(`${t.counterpartyName}${t.summary}`),
+      });
+      expect(r.errors).toEqual([]);
+      expect(names).toHaveLength(20_000);
+      expect(names.filter((n) => n.includes('\ufffd'))).toEqual([]);
+      expect(names[19_999]).toBe('对方户名第19999号某某有限公司网上银行跨行转账汇款');
+    }
+  });
+});

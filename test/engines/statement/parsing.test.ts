@@ -18,6 +18,7 @@ import {
   StatementParser,
   UnsupportedFormatError,
 } from '../../../src/engines/statement/index.js';
+import { realignUtf8 } from '../../../src/engines/statement/xlsx-utf8-realign.js';
 import { gbk } from '../../fixtures/statements/make-fixtures.js';
 
 const fen = (cell: unknown) => {
@@ -259,5 +260,24 @@ describe('mappings', () => {
       () => new StatementParser({ mapping: { columns: { time: 'A', amount: 'B', colour: 'C' } as never } }),
     ).toThrow(MappingError);
     expect(() => new StatementParser({ preset: 'no-such-bank' })).toThrow(MappingError);
+  });
+});
+
+describe('realignUtf8', () => {
+  it('re-cuts byte chunks on character boundaries, whatever the cuts', async () => {
+    const bytes = Buffer.from('借贷A收付😀对方户名', 'utf8');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 10 }),
+        async (cuts) => {
+          const points = [0, ...new Set(cuts), bytes.length].sort((a, b) => a - b);
+          const chunks = points.slice(1).map((p, i) => bytes.subarray(points[i], p));
+          const out: string[] = [];
+          for await (const c of realignUtf8(chunks)) out.push(c.toString());
+          expect(out.join('')).toBe(bytes.toString('utf8'));
+          expect(out.every((s) => !s.includes('\ufffd'))).toBe(true);
+        },
+      ),
+    );
   });
 });
