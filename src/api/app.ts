@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -38,8 +39,10 @@ declare module 'fastify' {
   }
 }
 
+/** The built console: <package>/dist/web, whether this module runs from dist/ or from source. */
 export function defaultWebDir(): string {
-  return fileURLToPath(new URL('../../web/', import.meta.url));
+  const root = fileURLToPath(new URL('../../', import.meta.url)).replace(/[/\\]dist[/\\]$/, '/');
+  return join(root, 'dist', 'web');
 }
 
 export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
@@ -80,7 +83,10 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     // The OpenAPI document and its viewer are public, like the API description they are.
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), access: 'public' };
+    // So are the console's files (the login page must load before there is a session) and the ops endpoints.
+    if (route.url.startsWith('/api/docs') || !route.url.startsWith('/api/')) {
+      route.config = { ...(route.config as object), access: 'public' };
+    }
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
       if (method !== 'HEAD')
@@ -128,7 +134,9 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
     const isApi =
       request.url.startsWith('/api/') || ['/healthz', '/readyz', '/metrics'].includes(request.url);
     // The console is a single-page app: unknown non-API paths get its index.html.
-    if (hasWeb && !isApi && request.method === 'GET') return reply.sendFile('index.html');
+    // (Not for a missing asset: an old page asking for a replaced bundle should see a 404, not HTML.)
+    if (hasWeb && !isApi && request.method === 'GET' && !request.url.startsWith('/assets/'))
+      return reply.sendFile('index.html');
     return sendProblem(
       request,
       reply,
