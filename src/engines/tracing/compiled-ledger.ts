@@ -13,6 +13,7 @@
  *                                            timeMs[i] Float64 epoch ms; timeSub[i] Int32 ns within it
  * order: Uint32 indices sorted by (timeMs, timeSub, file index) — rule 1.
  */
+import { IdSet } from './id-set.js';
 import { parsedSubMs, parseIsoTime } from './iso-time.js';
 import { LedgerError } from './ledger-error.js';
 import { timeOrder } from './time-order.js';
@@ -111,7 +112,7 @@ export class LedgerBuilder {
   private readonly accountIndex = new Map<string, number>();
   private readonly accounts: { id: string; opening: number; sink: boolean }[] = [];
   private readonly transferIds: string[] = [];
-  private readonly seenTransfers = new Set<string>();
+  private readonly seenTransfers = new IdSet(this.transferIds);
   private readonly cols = new Columns();
   private readonly timeText: string[] | undefined;
 
@@ -164,11 +165,31 @@ export class LedgerBuilder {
 
   /** `amount` is a number (JSON) or the digits of a CSV field; `where` names it in messages. */
   addTransfer(id: unknown, from: unknown, to: unknown, amount: unknown, time: unknown, where?: string): void {
+    const text = typeof time === 'string' ? time : '';
+    this.addTransferAt(id, from, to, amount, text, 0, typeof time === 'string' ? text.length : -1, where);
+  }
+
+  /**
+   * As addTransfer, with the time given as the part [timeStart, timeEnd) of `timeText`, so a CSV
+   * reader can pass its chunk without cutting the field out (timeEnd -1: no time at all).
+   */
+  addTransferAt(
+    id: unknown,
+    from: unknown,
+    to: unknown,
+    amount: unknown,
+    timeText: string,
+    timeStart: number,
+    timeEnd: number,
+    where?: string,
+  ): void {
     const tid = checkId(id, where ?? `transfer ${describe(id)}`);
     const at = { transfer: tid };
-    if (this.seenTransfers.has(tid))
+    this.transferIds.push(tid);
+    if (!this.seenTransfers.add(this.transferIds.length - 1)) {
+      this.transferIds.pop();
       throw new LedgerError('duplicate-id', `transfer "${tid}" appears twice`, at);
-    this.seenTransfers.add(tid);
+    }
     if (typeof from !== 'string')
       throw new LedgerError('bad-format', `transfer "${tid}": from must be a string`, at);
     if (typeof to !== 'string')
@@ -176,11 +197,14 @@ export class LedgerBuilder {
     let src: number;
     const acc = this.accountIndex.get(from);
     if (acc !== undefined) {
-      if (this.accounts[acc]?.sink)
+      if (this.accounts[acc]!.sink)
         throw new LedgerError(
           'sink-debit',
           `transfer "${tid}" debits sink account "${from}"; money never leaves a sink`,
-          { transfer: tid, account: from },
+          {
+            transfer: tid,
+            account: from,
+          },
         );
       src = acc;
     } else {
@@ -202,15 +226,18 @@ export class LedgerBuilder {
         `transfer "${tid}": amount must be a whole number of minor units above 0, got ${describe(amount)}`,
         at,
       );
-    const ms = typeof time === 'string' ? parseIsoTime(time) : Number.NaN;
+    const ms = timeEnd < 0 ? Number.NaN : parseIsoTime(timeText, timeStart, timeEnd);
     if (Number.isNaN(ms))
       throw new LedgerError(
         'bad-time',
-        `transfer "${tid}": time must be ISO 8601 with an offset (2023-10-27T14:00:00+08:00), got ${describe(time)}`,
+        `transfer "${tid}": time must be ISO 8601 with an offset (2023-10-27T14:00:00+08:00), got ${
+          timeEnd < 0 ? 'nothing' : describe(timeText.slice(timeStart, timeEnd))
+        }`,
         at,
       );
-    this.transferIds.push(tid);
-    this.timeText?.push(time as string);
+    this.timeText?.push(
+      timeStart === 0 && timeEnd === timeText.length ? timeText : timeText.slice(timeStart, timeEnd),
+    );
     this.cols.push(src, dst, amount, ms, parsedSubMs);
   }
 

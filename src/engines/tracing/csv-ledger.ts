@@ -63,14 +63,68 @@ export class CsvTableReader {
 
   push(chunk: string): void {
     const text = this.rest + chunk;
+    // Rows without quotes are read in place (no line or field strings but the ids): the common
+    // case, and the one that matters at ten million rows.
+    const fast = this.kind === 'transfers' && this.cols !== undefined && !text.includes('"');
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
-      this.row(text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl));
+      const end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (fast) this.transferInPlace(text, start, end);
+      else this.row(text.slice(start, end));
       start = nl + 1;
     }
     this.rest = text.slice(start);
+  }
+
+  private readonly bounds = new Int32Array(64);
+
+  private transferInPlace(text: string, start: number, end: number): void {
+    this.line++;
+    if (end === start) return;
+    const b = this.bounds;
+    let nf = 1;
+    b[0] = start;
+    let p = start;
+    while (nf < 63) {
+      const c = text.indexOf(',', p);
+      if (c < 0 || c >= end) break;
+      b[nf++] = c + 1;
+      p = c + 1;
+    }
+    b[nf] = end + 1;
+    const cols = this.cols!;
+    const field = (k: number): string | undefined => {
+      const f = cols[k]!;
+      return f < nf ? text.slice(b[f]!, b[f + 1]! - 1) : undefined;
+    };
+    const tf = cols[4]!;
+    // amount: digits read in place; anything else is passed on as text for the error message
+    const af = cols[3]!;
+    let amount: number | string | undefined;
+    if (af < nf) {
+      const s = b[af]!;
+      const e = b[af + 1]! - 1;
+      let v = 0;
+      let ok = e > s && e - s <= 16;
+      for (let i = s; ok && i < e; i++) {
+        const d = text.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) ok = false;
+        else v = v * 10 + d;
+      }
+      amount = ok ? v : text.slice(s, e);
+    }
+    this.builder.addTransferAt(
+      field(0),
+      field(1),
+      field(2),
+      amount,
+      text,
+      tf < nf ? b[tf]! : 0,
+      tf < nf ? b[tf + 1]! - 1 : -1,
+      `${this.file} line ${this.line}`,
+    );
   }
 
   end(): void {
