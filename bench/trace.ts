@@ -205,6 +205,7 @@ export async function main(args: string[]): Promise<void> {
     '== prorata cost by origins per account (hub of k origins, 200,000 partial debits and refills)\n',
   );
   process.stdout.write('   origins   transfers/s   ns/transfer\n');
+  prorataScaling(8, 50_000); // warm-up: let the JIT compile the prorata path first
   for (const k of [1, 2, 4, 8, 16, 64, 256, 1024]) {
     const r = prorataScaling(k, 200_000);
     process.stdout.write(

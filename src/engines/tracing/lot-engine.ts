@@ -267,11 +267,19 @@ class LotEngine {
     this.arenaTop = top + newCap;
   }
 
-  /** Copies every live run into a fresh arena with room for `extra` more. */
+  /**
+   * Copies every live run into a fresh arena with room for `extra` more. Runs are trimmed to
+   * 1.5× their length (empty ones released), so the arena stays near 2× the live entries.
+   */
   private compact(extra: number): void {
     let live = 0;
-    for (let a = 0; a < this.nAcc; a++) live += this.mapCap[a]!;
-    const size = Math.max(4096, 2 * (live + extra));
+    for (let a = 0; a < this.nAcc; a++) {
+      const len = this.mapLen[a]!;
+      const cap = len === 0 ? 0 : Math.max(4, len + (len >> 1));
+      this.mapCap[a] = cap;
+      live += cap;
+    }
+    const size = Math.max(4096, Math.ceil(1.5 * (live + extra)));
     const o = new Int32Array(size);
     const m = new Float64Array(size);
     let top = 0;
@@ -280,8 +288,10 @@ class LotEngine {
       if (cap === 0) continue;
       const s = this.mapStart[a]!;
       const len = this.mapLen[a]!;
-      o.set(this.mapOrigin.subarray(s, s + len), top);
-      m.set(this.mapAmount.subarray(s, s + len), top);
+      for (let k = 0; k < len; k++) {
+        o[top + k] = this.mapOrigin[s + k]!;
+        m[top + k] = this.mapAmount[s + k]!;
+      }
       this.mapStart[a] = top;
       top += cap;
     }
