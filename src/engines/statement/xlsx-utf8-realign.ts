@@ -20,7 +20,9 @@ export function completeUtf8Length(buf: Uint8Array): number {
   return n - i >= need ? n : i;
 }
 
-export async function* realignUtf8(source: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Buffer | string> {
+export async function* realignUtf8(
+  source: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncGenerator<Buffer | string> {
   let carry: Buffer | undefined;
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
