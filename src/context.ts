@@ -8,6 +8,8 @@ import { createLogger, type Logger } from './core/logger.js';
 import { AuditQueryService } from './services/audit-query.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
+import { CaseAnalysisService } from './services/case-analysis.service.js';
+import { CaseEvents } from './services/case-events.js';
 import { CaseService } from './services/case.service.js';
 import { DashboardService } from './services/dashboard.service.js';
 import { isEmpty, seedDemoCity } from './services/demo-seed.js';
@@ -28,6 +30,8 @@ export interface LeveeContext {
   readonly persons: PersonService;
   readonly dashboard: DashboardService;
   readonly cases: CaseService;
+  readonly analysis: CaseAnalysisService;
+  readonly events: CaseEvents;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,9 @@ export async function createContext(
   const persons = new PersonService(store.db, audit, clock);
   const dashboard = new DashboardService(store.db, directory, clock, config.timeZone);
   const auditQuery = new AuditQueryService(store.db, audit, directory);
-  const cases = new CaseService(store.db, audit, clock);
+  const events = new CaseEvents();
+  const cases = new CaseService(store.db, audit, clock, events);
+  const analysis = new CaseAnalysisService(store.db);
   const context: LeveeContext = {
     config,
     logger,
@@ -64,6 +70,8 @@ export async function createContext(
     persons,
     dashboard,
     cases,
+    analysis,
+    events,
     close: () => store.close(),
   };
   if (options.prepare) {

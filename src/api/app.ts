@@ -16,6 +16,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../context.js';
 import { problemFromError, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { caseAnalysisRoutes } from './routes/case-analysis.routes.js';
 import { caseRoutes } from './routes/case.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
@@ -54,6 +55,8 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     trustProxy: false,
+    // Event streams stay open; closing the server must not wait for the browsers to leave.
+    forceCloseConnections: true,
   });
 
   // Bodies are JSON and must have the declared types; query strings and path parameters are text
@@ -124,6 +127,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   await app.register(personRoutes, { ctx });
   await app.register(homeRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
+  await app.register(caseAnalysisRoutes, { ctx });
 
   const webDir = ctx.config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(`${webDir}/index.html`);

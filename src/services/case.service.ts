@@ -27,6 +27,7 @@ import { findUnit } from '../repositories/unit.repository.js';
 import type { Database } from '../storage/schema.js';
 import { type Actor, can, requirePermission, requireScope } from './access-policy.js';
 import { type AuditService, actorEntry } from './audit.service.js';
+import type { CaseEvents } from './case-events.js';
 import { addLedgerTransfers, exportCaseLedger, victimKey } from './case-ledger.js';
 import { checkIntake, type FieldIssue, type IntakeInput } from './intake-check.js';
 
@@ -60,6 +61,7 @@ export class CaseService {
     private readonly db: Kysely<Database>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: CaseEvents,
   ) {}
 
   onCaseSaved(listener: CaseSavedListener): void {
@@ -294,6 +296,8 @@ export class CaseService {
         linkedCases,
       };
     });
+    this.events.publish(result.caseId, 'timeline', 'graph');
+    for (const linked of result.linkedCases) this.events.publish(linked, 'timeline', 'graph');
     if (result.newPayments > 0) for (const listener of this.listeners) await listener(result.caseId);
     return result;
   }
@@ -398,6 +402,7 @@ export class CaseService {
         actorEntry(actor, `case.automation-${state}`, { type: 'case', id }, { reason }),
       );
     });
+    this.events.publish(id, 'timeline');
     if (state === 'running') for (const listener of this.listeners) await listener(id);
     return (await findCase(this.db, id))!;
   }

@@ -221,6 +221,40 @@ const ROUTES: RouteCase[] = [
     call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/timeline`),
   },
   {
+    route: 'GET /api/cases/:id/trace',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/trace?rule=libr`),
+  },
+  {
+    route: 'GET /api/cases/:id/trace/compare',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/trace/compare`),
+  },
+  {
+    route: 'GET /api/cases/:id/graph',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/graph`),
+  },
+  {
+    route: 'GET /api/cases/:id/events',
+    permission: 'cases.read',
+    status: 200,
+    // An event stream never ends: read the status over a real socket, then hang up.
+    call: async (s, f) => {
+      const controller = new AbortController();
+      const response = await fetch(`${baseUrl}/api/cases/${f.caseId}/events`, {
+        headers: { cookie: s.cookie },
+        signal: controller.signal,
+      });
+      const body = response.status === 200 ? '' : await response.text();
+      controller.abort();
+      return { statusCode: response.status, body };
+    },
+  },
+  {
     route: 'GET /api/cases/:id/ledger',
     permission: 'cases.read',
     status: 200,
@@ -251,6 +285,8 @@ const UNSCOPED = [
   'GET /api/units',
 ];
 
+let baseUrl = '';
+
 describe.each(DATABASES)('authorization matrix on %s', (database) => {
   let t: TestApp;
   const sessions = new Map<string, Session>();
@@ -258,6 +294,7 @@ describe.each(DATABASES)('authorization matrix on %s', (database) => {
 
   beforeAll(async () => {
     t = await createTestApp({ database });
+    baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const db = t.ctx.store.db;
     let seq = 0;
     const codes = new Set(SUBJECTS.flatMap((s) => [s.unit, s.other, s.parent]));
