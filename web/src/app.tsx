@@ -5,6 +5,9 @@ import { PersonsScreen } from './admin/persons-screen.js';
 import { UnitsScreen } from './admin/units-screen.js';
 import { UsersScreen } from './admin/users-screen.js';
 import { SessionProvider, useSession } from './auth/session-context.js';
+import { CaseListScreen } from './cases/case-list-screen.js';
+import { CaseScreen } from './cases/case-screen.js';
+import { IntakeScreen } from './cases/intake-screen.js';
 import { I18nProvider, useI18n } from './i18n/i18n-context.js';
 import { AppLayout } from './layout/app-layout.js';
 import { BUSINESS_MODULES } from './modules.js';
@@ -31,9 +34,12 @@ function Gate() {
     <Routes>
       <Route element={<AppLayout />}>
         <Route index element={<DashboardScreen />} />
-        {BUSINESS_MODULES.map((m) => (
+        {BUSINESS_MODULES.filter((m) => !m.ready).map((m) => (
           <Route key={m.key} path={m.path} element={<ComingSoonScreen module={m} />} />
         ))}
+        <Route path="/cases" element={<CaseListScreen />} />
+        <Route path="/cases/new" element={<IntakeScreen />} />
+        <Route path="/cases/:id" element={<CaseScreen />} />
         <Route path="/persons" element={<PersonsScreen />} />
         <Route path="/admin/units" element={<UnitsScreen />} />
         <Route path="/admin/users" element={<UsersScreen />} />

@@ -24,6 +24,8 @@ export interface ModuleSpec {
   summary: MessageKey;
   features: readonly MessageKey[];
   icon: ReactNode;
+  /** Built: the module has its own screens instead of the "coming soon" page. */
+  ready?: true;
 }
 
 export const BUSINESS_MODULES: readonly ModuleSpec[] = [
@@ -34,6 +36,7 @@ export const BUSINESS_MODULES: readonly ModuleSpec[] = [
     summary: 'module.cases.summary',
     features: ['module.cases.f1', 'module.cases.f2', 'module.cases.f3'],
     icon: <FileTextOutlined />,
+    ready: true,
   },
   {
     key: 'funds',

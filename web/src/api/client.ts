@@ -14,6 +14,8 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** For LEVEE_LOGIN_THROTTLED: when the next attempt is allowed (ISO time). */
   readonly lockedUntil: string | undefined;
+  /** For LEVEE_VALIDATION with several bad fields: every one of them (e.g. `payments[1].time`). */
+  readonly errors: readonly { field: string; message: string }[] | undefined;
 
   constructor(
     status: number,
@@ -22,6 +24,7 @@ export class ApiError extends Error {
     field?: string,
     requestId?: string,
     lockedUntil?: string,
+    errors?: readonly { field: string; message: string }[],
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -31,6 +34,7 @@ export class ApiError extends Error {
     this.field = field;
     this.requestId = requestId;
     this.lockedUntil = lockedUntil;
+    this.errors = errors;
   }
 }
 
@@ -72,6 +76,14 @@ function withQuery(path: string, query: Query | undefined): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
+function fieldErrors(value: unknown): { field: string; message: string }[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter(
+    (e): e is { field: string; message: string } =>
+      typeof e === 'object' && e !== null && typeof e.field === 'string' && typeof e.message === 'string',
+  );
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json')) {
@@ -85,6 +97,7 @@ async function toApiError(response: Response): Promise<ApiError> {
         str(problem['field']),
         str(problem['requestId']),
         str(problem['lockedUntil']),
+        fieldErrors(problem['errors']),
       );
     } catch {
       // Not JSON after all: fall through to the status line.

@@ -87,3 +87,181 @@ export interface Dashboard {
 export interface Items<T> {
   items: T[];
 }
+
+// ---- Cases (issue 5; notes/api-cases.md). Amounts are integer fen. ----
+
+export interface ScamType {
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
+export interface Institution {
+  code: string;
+  name: string;
+  nameEn: string;
+  kind: 'bank' | 'payment' | string;
+}
+
+export type PaymentChannel =
+  | 'bank-transfer'
+  | 'mobile-banking'
+  | 'alipay'
+  | 'wechat'
+  | 'atm'
+  | 'counter'
+  | 'other';
+
+export type ArtefactKind = 'phone' | 'url' | 'app' | 'sms' | 'qr';
+
+export interface CaseSummary {
+  id: number;
+  caseNo: string;
+  unitId: number;
+  unitName?: string;
+  scamType: string;
+  status: 'open' | 'closed' | string;
+  automation: 'running' | 'paused' | string;
+  lossTotal: number;
+  reportedAt: string;
+  createdAt: string;
+  victimName?: string | null;
+}
+
+export interface FieldIssue {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface IntakeBody {
+  scamType: string;
+  narrative: string;
+  reportedAt?: string;
+  victim: { name: string; idNumber: string; phone: string; address: string; unitId: number };
+  payments: {
+    time: string;
+    amount: number;
+    channel: PaymentChannel;
+    institution: string;
+    account: string;
+    accountName: string;
+    fromAccount?: string;
+  }[];
+  artefacts?: { kind: ArtefactKind; value: string }[];
+}
+
+export interface IntakeResult {
+  case: CaseSummary;
+  duplicate: boolean;
+  knownPayments: number;
+  newPayments: number;
+  warnings: FieldIssue[];
+  linkedCases: number[];
+}
+
+export interface CaseDetail {
+  case: CaseSummary;
+  narrative: string;
+  victims: { id: number; name: string; idNumber: string; phone: string; address: string; unitId: number }[];
+  payments: {
+    id: number;
+    victimId: number;
+    time: string;
+    amount: number;
+    channel: string;
+    institution: string;
+    account: string;
+    accountName: string;
+  }[];
+  artefacts: { id: number; kind: string; value: string; normalized: string; flags: string[] }[];
+  warnings: FieldIssue[];
+  links: { caseId: number; caseNo: string; reason: string }[];
+  reports: { id: number; duplicate: boolean; createdAt: string }[];
+}
+
+export interface CaseEvent {
+  id: number;
+  at: string;
+  kind: string;
+  actor: string;
+  summary: string;
+  detail: unknown;
+}
+
+export type TraceRule = 'fifo' | 'lifo' | 'libr' | 'prorata';
+
+export type AccountState =
+  | 'new'
+  | 'queried'
+  | 'stop-paid'
+  | 'frozen'
+  | 'released'
+  | 'cashed-out'
+  | 'excluded'
+  | 'trail-ended';
+
+export type SinkKind = 'cash' | 'merchant' | 'exchange' | 'out-of-scope';
+
+export interface GraphAccount {
+  key: string;
+  institution: string;
+  institutionName?: string;
+  account: string;
+  holder: string;
+  level: number;
+  state: AccountState | string;
+  sink: SinkKind | string | null;
+  balance: number | null;
+  located: number;
+  stopped: number;
+  frozen: number;
+}
+
+export interface CaseGraph {
+  victims: { key: string; name: string; sent: number }[];
+  accounts: GraphAccount[];
+  edges: { id: string; from: string; to: string; amount: number; time: string }[];
+  rule: TraceRule | string;
+}
+
+export interface TraceDocument {
+  format?: string;
+  rule: TraceRule | string;
+  accounts: Record<string, { balance: number; byOrigin: Record<string, number> }>;
+  victims: Record<string, { sent: number; located: Record<string, number>; sinks: Record<string, number> }>;
+  gaps: { account: string; transfer: string; amount: number }[];
+}
+
+export interface TraceComparison {
+  rules: TraceRule[];
+  victims: Record<string, Partial<Record<TraceRule, { located: number; sinks: number }>>>;
+  accounts: Record<string, Partial<Record<TraceRule, number>>>;
+}
+
+export type DisposalRequestState =
+  | 'queued'
+  | 'sent'
+  | 'acknowledged'
+  | 'executed'
+  | 'failed'
+  | 'expired'
+  | 'dead';
+
+export interface DisposalRequest {
+  id: number;
+  requestId: string;
+  type: string;
+  institution: string;
+  account: string;
+  amount: number | null;
+  state: DisposalRequestState | string;
+  attempts: number;
+  reason: string;
+  createdAt: string;
+  sentAt: string | null;
+  executedAt: string | null;
+  deadlineAt: string | null;
+  result: { heldAmount?: number; balance?: number } | null;
+  lastError: string | null;
+}

@@ -1,0 +1,207 @@
+/**
+ * The case screens end to end in Chromium: the duty officer enters a report through the form (a
+ * wrong ID number is refused on its field and nothing is saved), lands on the case page, sees the
+ * payments, the timeline and the money-flow graph (checked through its screen-reader list), switches
+ * the tracing rule and opens the report. A screenshot of the case page is kept in test-results/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../helpers/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const WEB_DIR = `${REPO}dist/web`;
+const RESULTS_DIR = `${REPO}test-results`;
+const SCREENSHOT = `${RESULTS_DIR}/case-page.png`;
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && !process.env['CI']) {
+  console.warn(
+    `cases browser test skipped: ${CHROMIUM} is missing (apt install chromium); it always runs on CI`,
+  );
+}
+
+async function ensureWebBuild(): Promise<void> {
+  if (existsSync(`${WEB_DIR}/index.html`)) return;
+  const { build } = await import('vite');
+  await build({ configFile: `${REPO}web/vite.config.ts`, logLevel: 'warn' });
+}
+
+/** Yesterday in Beijing as YYYY-MM-DD: payments may not lie in the future. */
+function yesterdayInBeijing(): string {
+  return new Date(Date.now() - 24 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+async function pickOption(page: Page, fieldSelector: string, typed: string, title: string): Promise<void> {
+  await page.locator(fieldSelector).click();
+  await page.locator(fieldSelector).fill(typed);
+  await page.locator(`.ant-select-dropdown:visible [title="${title}"]`).first().click();
+}
+
+describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium', () => {
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const missing = new Set<string>();
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    const t = await createTestApp({ demo: true, env: { LEVEE_WEB_DIR: WEB_DIR } });
+    const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    server = { url, close: t.close };
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Endpoints of the case API that are not there yet: the page must cope, the report names them.
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (response.status() === 404 && path.startsWith('/api/cases/'))
+        missing.add(path.replace(/\/\d+/, '/:id'));
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (missing.size > 0) console.warn(`case API endpoints answering 404: ${[...missing].sort().join(', ')}`);
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('enters a case in the form, shows the case page with its graph, switches the rule and opens the report', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('用户名').fill('duty');
+    await page.getByLabel('密码').fill('levee-demo');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '工作台' }).waitFor();
+
+    // The cases module is built now: its list, not the "coming soon" page.
+    await page.getByRole('navigation').getByRole('menuitem', { name: '案件' }).click();
+    await page.getByRole('heading', { name: '案件列表' }).waitFor();
+    const countCases = async () =>
+      ((await (await page.request.get(`${server.url}/api/cases`)).json()) as { items: unknown[] }).items
+        .length;
+    const before = await countCases();
+
+    await page.getByRole('button', { name: '新建警情' }).click();
+    await page.getByRole('heading', { name: '警情接报登记' }).waitFor();
+
+    // Victim, with an ID number whose check character is wrong.
+    await page.locator('#victim_name').fill('赵女士');
+    await page.locator('#victim_idNumber').fill('110105194912310021');
+    await page.locator('#victim_phone').fill('13871234567');
+    await page.locator('#victim_address').fill('江岸区大智路1号');
+    await page.locator('#victim_unitId').click();
+    await page.locator('#victim_unitId').fill('大智');
+    await page.locator('.ant-select-dropdown:visible').getByTitle('大智社区').click();
+
+    await pickOption(page, '#scamType', '电商', '冒充电商物流客服');
+    await page.locator('#narrative').fill('自称快递客服，称包裹丢失需理赔，诱导共享屏幕后转账。');
+
+    // Two payments: ICBC and CCB, amounts typed in yuan (one with fen).
+    const day = yesterdayInBeijing();
+    const payments = [
+      {
+        time: `${day} 14:05`,
+        amount: '180000',
+        institution: 'ICBC',
+        title: '中国工商银行 · ICBC',
+        account: '6222021234567890128',
+        name: '王某',
+      },
+      {
+        time: `${day} 14:20`,
+        amount: '120,000.50',
+        institution: 'CCB',
+        title: '中国建设银行 · CCB',
+        account: '6217002870012345678',
+        name: '李某',
+      },
+    ];
+    for (const [i, p] of payments.entries()) {
+      if (i > 0) await page.getByRole('button', { name: '添加一笔转账' }).click();
+      await page.locator(`#payments_${i}_time`).click();
+      await page.locator(`#payments_${i}_time`).fill(p.time);
+      await page.locator(`#payments_${i}_time`).press('Enter');
+      await page.locator(`#payments_${i}_amount`).fill(p.amount);
+      await page.locator(`#payments_${i}_institution`).click();
+      await page.locator(`#payments_${i}_institution`).fill(p.institution);
+      await page.locator(`.ant-select-dropdown:visible [title="${p.title}"]`).click();
+      await page.locator(`#payments_${i}_account`).fill(p.account);
+      await page.locator(`#payments_${i}_accountName`).fill(p.name);
+    }
+    await page.getByRole('button', { name: '添加线索' }).click();
+    await page.getByLabel('第 1 条线索内容').fill('+63 917 123 4567');
+
+    // Saved? No: the server names the field, the form shows it there, and nothing is stored.
+    await page.getByRole('button', { name: '保存并推送' }).click();
+    await page.getByText('身份证号未通过校验').waitFor();
+    expect(await page.locator('#victim_idNumber').getAttribute('aria-invalid')).toBe('true');
+    expect(await countCases()).toBe(before);
+
+    await page.locator('#victim_idNumber').fill('11010519491231002X');
+    await page.getByRole('button', { name: '保存并推送' }).click();
+    await page.getByRole('heading', { name: /^警情已登记：/ }).waitFor();
+    expect(await countCases()).toBe(before + 1);
+    await page.getByRole('button', { name: '查看案件' }).click();
+
+    // The case page: header, payments with exact yuan amounts, the timeline.
+    await page.getByRole('heading', { name: /^案件 / }).waitFor();
+    await page.getByText('¥300,000.50').first().waitFor();
+    const paymentsTable = page.getByRole('table', { name: '受害人转账' });
+    await paymentsTable.getByText('¥180,000.00').waitFor();
+    await paymentsTable.getByText('¥120,000.50').waitFor();
+    await page.getByRole('region', { name: '处置时间线' }).getByText('案件创建').waitFor();
+
+    // The graph fills in: G6 draws on a canvas; its screen-reader list names the victim and the
+    // level-1 accounts (more levels appear as the institutions answer).
+    await page.getByRole('img', { name: '资金流向' }).locator('canvas').first().waitFor();
+    const nodes = page.getByRole('list', { name: '资金流向节点' });
+    await expect.poll(() => nodes.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
+    await nodes.getByText(/^受害人 赵女士，转出 ¥300,000\.50$/).waitFor({ state: 'attached' });
+    await nodes.getByText(/^第 1 级账户 王某（.*…0128）/).waitFor({ state: 'attached' });
+    await nodes.getByText(/^第 1 级账户 李某（.*…5678）/).waitFor({ state: 'attached' });
+    await page.getByRole('list', { name: '图例' }).getByText('受害人').waitFor();
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+
+    // The tracing rule switch: LIFO now, with its explanation, on the tracing tab.
+    await page.getByRole('tab', { name: '资金追踪' }).click();
+    const tracing = page.getByRole('tabpanel', { name: '资金追踪' });
+    await tracing.getByText('先转入的资金先转出（Clayton 规则）').waitFor();
+    await tracing.getByTitle('后进先出').click();
+    await tracing.getByText('后转入的资金先转出').waitFor();
+    expect(await tracing.getByText('先转入的资金先转出（Clayton 规则）').count()).toBe(0);
+
+    // The report under the chosen rule: the JSON view, or — until the endpoint exists — a notice.
+    await page.getByRole('button', { name: '资金分析报告' }).click();
+    const dialog = page.getByRole('dialog', { name: '资金分析报告（后进先出）' });
+    await dialog.waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await dialog.getByRole('region', { name: '报告内容' }).count()) +
+          (await dialog.getByText('报告暂不可用').count()),
+      )
+      .toBe(1);
+    await page.getByRole('link', { name: /PDF/ }).waitFor();
+    await page.getByRole('link', { name: /Excel/ }).waitFor();
+
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});

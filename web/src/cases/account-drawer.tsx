@@ -1,0 +1,203 @@
+import { StopOutlined } from '@ant-design/icons';
+import { App, Button, Descriptions, Drawer, Empty, Form, Input, Modal, Table, Tag } from 'antd';
+import { useState } from 'react';
+import type { CaseGraph, DisposalRequest, TraceDocument } from '../api/types.js';
+import { useShowError } from '../api/use-api.js';
+import { useI18n } from '../i18n/i18n-context.js';
+import { caseApi } from './case-api.js';
+import { formatCaseTime } from './case-format.js';
+import { codeLabel, STATE_COLOURS } from './labels.js';
+import { formatYuan } from './money.js';
+
+const REASON_MIN = 4;
+
+/** One node of the graph: its figures, where its money came from, and "exclude" with a reason. */
+export function AccountDrawer({
+  caseId,
+  nodeKey,
+  graph,
+  trace,
+  requests,
+  mayWrite,
+  onClose,
+  onChanged,
+}: {
+  caseId: number;
+  nodeKey: string | null;
+  graph: CaseGraph | null;
+  trace: TraceDocument | null | undefined;
+  requests: readonly DisposalRequest[];
+  mayWrite: boolean;
+  onClose(): void;
+  onChanged(): void;
+}) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const [excluding, setExcluding] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ reason: string }>();
+  const account = graph?.accounts.find((a) => a.key === nodeKey);
+  const victim = graph?.victims.find((v) => v.key === nodeKey);
+  const inflow = graph?.edges.filter((e) => e.to === nodeKey) ?? [];
+  const outflow = graph?.edges.filter((e) => e.from === nodeKey) ?? [];
+  const byOrigin = nodeKey === null ? undefined : trace?.accounts[nodeKey]?.byOrigin;
+  const victimName = (key: string) => graph?.victims.find((v) => v.key === key)?.name ?? key;
+  const accountRequests = account
+    ? requests.filter((r) => r.account === account.account && r.institution === account.institution)
+    : [];
+
+  const exclude = async () => {
+    if (account === undefined) return;
+    let reason: string;
+    try {
+      ({ reason } = await form.validateFields());
+    } catch {
+      return;
+    }
+    setBusy(true);
+    try {
+      await caseApi.exclude(caseId, account.key, reason.trim());
+      void message.success(t('account.excluded'));
+      setExcluding(false);
+      form.resetFields();
+      onChanged();
+    } catch (error) {
+      showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = account
+    ? `${account.holder || account.account} · ${account.institutionName ?? account.institution}`
+    : (victim?.name ?? '');
+
+  return (
+    <Drawer open={nodeKey !== null} onClose={onClose} title={title} size={520} destroyOnHidden>
+      {account !== undefined && (
+        <>
+          <Descriptions column={1} size="small" bordered>
+            <Descriptions.Item label={t('account.account')}>
+              <code>{account.account}</code>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('account.institution')}>
+              {account.institutionName ?? account.institution}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('account.holder')}>{account.holder || '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('account.level')}>
+              {t('account.levelN', { n: account.level })}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('account.state')}>
+              <Tag color={STATE_COLOURS[account.state]?.tag}>
+                {codeLabel(t, 'accountState', account.state)}
+              </Tag>
+              {account.sink && <Tag>{codeLabel(t, 'sink', account.sink)}</Tag>}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('account.balance')}>
+              {account.balance === null ? t('account.unknown') : formatYuan(account.balance)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('account.located')}>{formatYuan(account.located)}</Descriptions.Item>
+            <Descriptions.Item label={t('account.stopped')}>{formatYuan(account.stopped)}</Descriptions.Item>
+            <Descriptions.Item label={t('account.frozen')}>{formatYuan(account.frozen)}</Descriptions.Item>
+            <Descriptions.Item label={t('account.inflow')}>
+              {formatYuan(inflow.reduce((s, e) => s + e.amount, 0))}（{inflow.length}）
+            </Descriptions.Item>
+            <Descriptions.Item label={t('account.outflow')}>
+              {formatYuan(outflow.reduce((s, e) => s + e.amount, 0))}（{outflow.length}）
+            </Descriptions.Item>
+          </Descriptions>
+          {byOrigin !== undefined && Object.keys(byOrigin).length > 0 && (
+            <Table
+              style={{ marginTop: 16 }}
+              size="small"
+              pagination={false}
+              rowKey="origin"
+              title={() => t('account.byOrigin', { rule: t(`rule.${trace?.rule ?? 'fifo'}` as 'rule.fifo') })}
+              dataSource={Object.entries(byOrigin).map(([origin, amount]) => ({ origin, amount }))}
+              columns={[
+                { title: t('trace.origin'), dataIndex: 'origin', render: (o: string) => victimName(o) },
+                {
+                  title: t('trace.amount'),
+                  dataIndex: 'amount',
+                  align: 'right',
+                  render: (v: number) => formatYuan(v),
+                },
+              ]}
+            />
+          )}
+          {accountRequests.length > 0 && (
+            <Table
+              style={{ marginTop: 16 }}
+              size="small"
+              pagination={false}
+              rowKey="id"
+              title={() => t('account.requests')}
+              dataSource={accountRequests}
+              columns={[
+                {
+                  title: t('requests.type'),
+                  dataIndex: 'type',
+                  render: (v: string) => codeLabel(t, 'requestType', v),
+                },
+                {
+                  title: t('requests.state'),
+                  dataIndex: 'state',
+                  render: (v: string) => codeLabel(t, 'requestState', v),
+                },
+                {
+                  title: t('requests.createdAt'),
+                  dataIndex: 'createdAt',
+                  render: (v: string) => formatCaseTime(v, locale),
+                },
+              ]}
+            />
+          )}
+          {mayWrite && account.state !== 'excluded' && (
+            <Button
+              danger
+              icon={<StopOutlined />}
+              style={{ marginTop: 20 }}
+              onClick={() => setExcluding(true)}
+            >
+              {t('account.exclude')}
+            </Button>
+          )}
+          <Modal
+            open={excluding}
+            title={t('account.excludeTitle', { account: account.account })}
+            onCancel={() => setExcluding(false)}
+            onOk={exclude}
+            okText={t('account.exclude')}
+            okButtonProps={{ danger: true }}
+            cancelText={t('common.cancel')}
+            confirmLoading={busy}
+            destroyOnHidden
+          >
+            <p>{t('account.excludeExplain')}</p>
+            <Form form={form} layout="vertical" requiredMark={false}>
+              <Form.Item
+                label={t('account.reason')}
+                name="reason"
+                rules={[
+                  { required: true, whitespace: true, message: t('account.reasonRequired') },
+                  { min: REASON_MIN, message: t('account.reasonTooShort', { min: REASON_MIN }) },
+                ]}
+              >
+                <Input.TextArea rows={3} maxLength={500} />
+              </Form.Item>
+            </Form>
+          </Modal>
+        </>
+      )}
+      {victim !== undefined && (
+        <Descriptions column={1} size="small" bordered>
+          <Descriptions.Item label={t('account.victim')}>{victim.name}</Descriptions.Item>
+          <Descriptions.Item label={t('account.sent')}>{formatYuan(victim.sent)}</Descriptions.Item>
+          <Descriptions.Item label={t('account.payments')}>{outflow.length}</Descriptions.Item>
+        </Descriptions>
+      )}
+      {account === undefined && victim === undefined && <Empty description={t('common.empty')} />}
+    </Drawer>
+  );
+}

@@ -1,0 +1,143 @@
+import { Empty, Table, Tag, Tooltip, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import type { DisposalRequest, Institution } from '../api/types.js';
+import { useI18n } from '../i18n/i18n-context.js';
+import { formatCaseTime, remaining } from './case-format.js';
+import { codeLabel, institutionName, REQUEST_STATE_TAGS } from './labels.js';
+import { formatYuan } from './money.js';
+
+/** Re-renders every 30 s so countdowns move without a fetch. */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+function Deadline({ iso, now }: { iso: string | null; now: number }) {
+  const { t, locale } = useI18n();
+  if (iso === null) return <Typography.Text type="secondary">—</Typography.Text>;
+  const left = remaining(iso, now);
+  const urgent = !left.expired && left.hours < 6;
+  return (
+    <Tooltip title={formatCaseTime(iso, locale)}>
+      {left.expired ? (
+        <Tag color="error">{t('requests.expired')}</Tag>
+      ) : (
+        <Tag color={urgent ? 'warning' : 'default'} style={{ fontVariantNumeric: 'tabular-nums' }}>
+          {t('requests.left', { hours: left.hours, minutes: left.minutes })}
+        </Tag>
+      )}
+    </Tooltip>
+  );
+}
+
+/** Every request sent for the case: what, to whom, its state, the deadline, and why it was sent. */
+export function RequestTracker({
+  requests,
+  institutions,
+  loading,
+}: {
+  requests: readonly DisposalRequest[] | null | undefined;
+  institutions: readonly Institution[] | undefined;
+  loading: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const now = useNow(30_000);
+  if (requests === null)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('requests.unavailable')} />;
+  return (
+    <Table<DisposalRequest>
+      rowKey="id"
+      size="middle"
+      loading={loading && requests === undefined}
+      dataSource={requests ? [...requests] : []}
+      locale={{ emptyText: t('requests.empty') }}
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      expandable={{
+        expandedRowRender: (r) => (
+          <div style={{ lineHeight: 1.9 }}>
+            <div>
+              <Typography.Text type="secondary">{t('requests.requestId')}：</Typography.Text>
+              <code>{r.requestId}</code>
+            </div>
+            <div>
+              <Typography.Text type="secondary">{t('requests.sentAt')}：</Typography.Text>
+              {formatCaseTime(r.sentAt, locale, true)}
+              <Typography.Text type="secondary" style={{ marginInlineStart: 24 }}>
+                {t('requests.executedAt')}：
+              </Typography.Text>
+              {formatCaseTime(r.executedAt, locale, true)}
+            </div>
+            {r.result && (
+              <div>
+                <Typography.Text type="secondary">{t('requests.result')}：</Typography.Text>
+                {r.result.heldAmount !== undefined &&
+                  t('requests.held', { amount: formatYuan(r.result.heldAmount) })}{' '}
+                {r.result.balance !== undefined &&
+                  t('requests.balance', { amount: formatYuan(r.result.balance) })}
+              </div>
+            )}
+            {r.lastError && (
+              <div>
+                <Typography.Text type="danger">{t('requests.lastError')}：</Typography.Text>
+                {r.lastError}
+              </div>
+            )}
+          </div>
+        ),
+      }}
+      columns={[
+        {
+          title: t('requests.type'),
+          dataIndex: 'type',
+          render: (v: string) => <Tag color="geekblue">{codeLabel(t, 'requestType', v)}</Tag>,
+        },
+        {
+          title: t('requests.target'),
+          key: 'target',
+          render: (_, r) => (
+            <span>
+              {institutionName(institutions, r.institution, locale)}
+              <br />
+              <code style={{ fontSize: 12 }}>{r.account}</code>
+            </span>
+          ),
+        },
+        {
+          title: t('requests.amount'),
+          dataIndex: 'amount',
+          align: 'right',
+          render: (v: number | null) => (v === null ? '—' : formatYuan(v)),
+        },
+        {
+          title: t('requests.state'),
+          dataIndex: 'state',
+          render: (v: string, r) => (
+            <span>
+              <Tag color={REQUEST_STATE_TAGS[v] ?? 'default'}>{codeLabel(t, 'requestState', v)}</Tag>
+              {r.attempts > 1 && (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('requests.attempts', { count: r.attempts })}
+                </Typography.Text>
+              )}
+            </span>
+          ),
+        },
+        {
+          title: t('requests.deadline'),
+          dataIndex: 'deadlineAt',
+          render: (v: string | null) => <Deadline iso={v} now={now} />,
+        },
+        { title: t('requests.reason'), dataIndex: 'reason', ellipsis: { showTitle: true } },
+        {
+          title: t('requests.createdAt'),
+          dataIndex: 'createdAt',
+          render: (v: string) => formatCaseTime(v, locale),
+        },
+      ]}
+    />
+  );
+}
