@@ -22,6 +22,7 @@ import { directoryRoutes } from './routes/directory.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { personRoutes } from './routes/person.routes.js';
+import { statementRoutes } from './routes/statement.routes.js';
 import { Problem } from './schemas.js';
 import { sessionGuard } from './session-guard.js';
 
@@ -128,6 +129,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   await app.register(homeRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
   await app.register(caseAnalysisRoutes, { ctx });
+  await app.register(statementRoutes, { ctx });
 
   const webDir = ctx.config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(`${webDir}/index.html`);

@@ -8,6 +8,7 @@ import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-cases.js';
 import * as m0003 from './migrations/0003-case-ledger.js';
+import * as m0005 from './migrations/0005-statement-batches.js';
 
 type MigrationModule = { up: (db: never, caps: Store['capabilities']) => Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': m0001 as MigrationModule,
   '0002-cases': m0002 as MigrationModule,
   '0003-case-ledger': m0003 as MigrationModule,
+  '0005-statement-batches': m0005 as MigrationModule,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {

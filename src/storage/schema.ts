@@ -87,7 +87,7 @@ export interface PersonTable {
   created_at: ColumnType<string, string, never>;
 }
 
-export interface Database extends CaseTables, CaseLedgerTables {
+export interface Database extends CaseTables, CaseLedgerTables, StatementTables {
   unit: UnitTable;
   app_user: UserTable;
   session: SessionTable;
@@ -248,3 +248,54 @@ export interface CaseLedgerTables {
 
 export type CaseAccountRow = Selectable<CaseAccountTable>;
 export type CaseTransferRow = Selectable<CaseTransferTable>;
+
+export interface StatementBatchTable {
+  id: Generated<number>;
+  case_id: number;
+  file_name: string;
+  file_sha256: string;
+  stored_path: string;
+  size: number;
+  format: string;
+  encoding: string;
+  /** JSON: preset asked for, explicit mapping, and per sheet the preset and columns used. */
+  mapping: string;
+  institution_code: string;
+  account: string;
+  holder_name: string;
+  row_count: number;
+  transfer_count: number;
+  duplicate_count: number;
+  /** JSON: the engine's reconciliation result. */
+  reconciliation: string;
+  accepted_unreconciled: number;
+  opening_set: number;
+  state: 'active' | 'withdrawn';
+  created_by: number | null;
+  created_by_name: string;
+  created_at: string;
+  withdrawn_by: string | null;
+  withdrawn_at: string | null;
+  withdrawn_reason: string | null;
+}
+
+export interface StatementBatchDuplicateTable {
+  batch_id: number;
+  fingerprint: string;
+}
+
+export interface StatementMappingTable {
+  fingerprint: string;
+  mapping: string;
+  source: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface StatementTables {
+  statement_batch: StatementBatchTable;
+  statement_batch_duplicate: StatementBatchDuplicateTable;
+  statement_mapping: StatementMappingTable;
+}
+
+export type StatementBatchRow = Selectable<StatementBatchTable>;

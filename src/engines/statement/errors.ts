@@ -41,6 +41,12 @@ export class HeaderNotFoundError extends StatementError {
     message: string,
     readonly sheet: string,
     readonly missingFields: readonly string[],
+    /** The row that came closest to a header, for a mapping screen to offer its columns. */
+    readonly nearest?: {
+      readonly line: number;
+      readonly cells: readonly string[];
+      readonly fingerprint: string;
+    },
   ) {
     super(message);
   }

@@ -507,6 +507,11 @@ export class StatementParser {
         '; name the columns with --mapping or choose another --preset',
       s.name,
       missing,
+      {
+        line: s.best.line,
+        cells: s.best.cells.map(cellText),
+        fingerprint: headerFingerprint(s.best.cells),
+      },
     );
   }
 }
