@@ -79,6 +79,22 @@ const USER_ROLE_FOR_KIND: Record<string, string> = {
   payment: 'institution_liaison',
 };
 
+/** A small statement whose account and serial are unique to call n (so no two calls are the same file). */
+const matrixStatement = (n: number) =>
+  Buffer.from(
+    `账号：6222${String(n).padStart(12, '0')}\n交易时间,交易金额,借贷标志,对方账号,对方户名,余额,交易流水号\n` +
+      `2026-01-02 10:00:00,100.00,贷,6222111100001111,某甲,100.00,M${n}\n`,
+  );
+const importStatement = (s: Session, caseId: number, n: number) =>
+  s.request(
+    'POST',
+    `/api/cases/${caseId}/statements?fileName=m${n}.csv`,
+    matrixStatement(n) as unknown as string,
+    { 'content-type': 'application/octet-stream' },
+  );
+/** One statement batch per fixture case, imported in beforeAll. */
+const batchOf = new Map<number, number>();
+
 const ROUTES: RouteCase[] = [
   {
     route: 'GET /api/units/:id',
@@ -270,6 +286,37 @@ const ROUTES: RouteCase[] = [
         reason: '矩阵测试',
       }),
   },
+  {
+    route: 'GET /api/cases/:id/statements',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/statements`),
+  },
+  {
+    route: 'POST /api/cases/:id/statements',
+    permission: 'cases.write',
+    status: 201,
+    call: (s, f, n) => importStatement(s, f.caseId, 10_000 + n),
+  },
+  {
+    route: 'GET /api/cases/:id/statements/:batchId',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/statements/${batchOf.get(f.caseId)}`),
+  },
+  {
+    route: 'POST /api/cases/:id/statements/:batchId/withdraw',
+    permission: 'cases.write',
+    status: 200,
+    // Withdraws a batch of its own when it may import one; otherwise asks for the fixture's batch.
+    call: async (s, f, n) => {
+      const imported = await importStatement(s, f.caseId, 20_000 + n);
+      const batchId = imported.statusCode === 201 ? imported.json().batch.id : batchOf.get(f.caseId);
+      return s.request('POST', `/api/cases/${f.caseId}/statements/${batchId}/withdraw`, {
+        reason: '矩阵测试',
+      });
+    },
+  },
 ];
 
 /** Routes with no unit-scoped target: the same for every role, checked separately below. */
@@ -283,6 +330,10 @@ const UNSCOPED = [
   'GET /api/auth/sessions',
   'DELETE /api/auth/sessions/:id',
   'GET /api/units',
+  // Statement layouts and remembered mappings are not a unit's records (permissions: statement-import.test.ts).
+  'GET /api/statement-presets',
+  'GET /api/statement-mappings/:fingerprint',
+  'PUT /api/statement-mappings/:fingerprint',
 ];
 
 let baseUrl = '';
@@ -346,6 +397,12 @@ describe.each(DATABASES)('authorization matrix on %s', (database) => {
         { mustChangePassword: false },
       );
       sessions.set(subject.role, await t.login(username, PASSWORD));
+    }
+    const importer = await t.login('analyst');
+    for (const f of fixtures.values()) {
+      const r = await importStatement(importer, f.caseId, f.caseId);
+      if (r.statusCode !== 201) throw new Error(`statement batch for case ${f.caseId}: ${r.body}`);
+      batchOf.set(f.caseId, r.json().batch.id);
     }
   });
   afterAll(async () => t?.close());
