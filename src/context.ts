@@ -5,6 +5,8 @@
 import { type Clock, systemClock } from './core/clock.js';
 import type { LeveeConfig } from './core/config.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { GatewayAccessService } from './gateway/gateway-access.service.js';
+import { GatewayService } from './gateway/gateway.service.js';
 import { AuditQueryService } from './services/audit-query.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
@@ -32,6 +34,8 @@ export interface LeveeContext {
   readonly cases: CaseService;
   readonly analysis: CaseAnalysisService;
   readonly events: CaseEvents;
+  readonly gateway: GatewayService;
+  readonly gatewayAccess: GatewayAccessService;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,8 @@ export async function createContext(
   const events = new CaseEvents();
   const cases = new CaseService(store.db, audit, clock, events);
   const analysis = new CaseAnalysisService(store.db);
+  const gateway = new GatewayService(store.db, clock, logger);
+  const gatewayAccess = new GatewayAccessService(store.db, gateway, audit, events, clock);
   const context: LeveeContext = {
     config,
     logger,
@@ -72,6 +78,8 @@ export async function createContext(
     cases,
     analysis,
     events,
+    gateway,
+    gatewayAccess,
     close: () => store.close(),
   };
   if (options.prepare) {

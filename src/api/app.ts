@@ -18,6 +18,7 @@ import { problemFromError, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { caseAnalysisRoutes } from './routes/case-analysis.routes.js';
 import { caseRoutes } from './routes/case.routes.js';
+import { gatewayRoutes } from './routes/gateway.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { homeRoutes } from './routes/home.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
@@ -129,6 +130,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   await app.register(homeRoutes, { ctx });
   await app.register(caseRoutes, { ctx });
   await app.register(caseAnalysisRoutes, { ctx });
+  await app.register(gatewayRoutes, { ctx });
   await app.register(statementRoutes, { ctx });
 
   const webDir = ctx.config.webDir ?? defaultWebDir();

@@ -29,20 +29,51 @@ export const PERMISSIONS = [
   'audit.read',
   'cases.read',
   'cases.write',
+  'gateway.read',
+  'gateway.write',
+  'gateway.admin',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const POLICE_READ: Permission[] = ['dashboard.read', 'units.read', 'persons.read', 'cases.read'];
+const POLICE_READ: Permission[] = [
+  'dashboard.read',
+  'units.read',
+  'persons.read',
+  'cases.read',
+  'gateway.read',
+];
 
 /** Personal data in full only for roles whose work needs it: they contact or identify people. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['dashboard.read', 'units.read', 'units.write', 'users.read', 'users.write', 'audit.read'],
-  analyst: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write'],
-  duty_officer: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write'],
+  admin: [
+    'dashboard.read',
+    'units.read',
+    'units.write',
+    'users.read',
+    'users.write',
+    'audit.read',
+    'gateway.admin',
+  ],
+  analyst: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write', 'gateway.write'],
+  duty_officer: [
+    ...POLICE_READ,
+    'users.read',
+    'persons.write',
+    'persons.reveal',
+    'cases.write',
+    'gateway.write',
+  ],
   district_officer: [...POLICE_READ, 'users.read', 'persons.reveal'],
-  station_officer: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write'],
-  community_worker: [...POLICE_READ],
-  institution_liaison: ['dashboard.read', 'units.read'],
+  station_officer: [
+    ...POLICE_READ,
+    'users.read',
+    'persons.write',
+    'persons.reveal',
+    'cases.write',
+    'gateway.write',
+  ],
+  community_worker: ['dashboard.read', 'units.read', 'persons.read', 'cases.read'],
+  institution_liaison: ['dashboard.read', 'units.read', 'gateway.read'],
 };
 
 /** Which unit kinds a role's user may belong to. */

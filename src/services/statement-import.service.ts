@@ -344,7 +344,7 @@ export class StatementImportService {
           'LEVEE_VALIDATION',
           `${fileName} was not imported: ${first.field}: ${first.message}` +
             (failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''),
-          { field: 'file', extra: { errors: failures.slice(0, MAX_LISTED_ERRORS) } },
+          { field: 'file', extra: { errors: failures.slice(0, MAX_LISTED_ERRORS), checksFailed: true } },
         );
       }
       const batch = await this.store(who, caseId, fileName, spooled, result, prepared, options);

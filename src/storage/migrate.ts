@@ -8,6 +8,7 @@ import type { Store } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-cases.js';
 import * as m0003 from './migrations/0003-case-ledger.js';
+import * as m0004 from './migrations/0004-gateway.js';
 import * as m0005 from './migrations/0005-statement-batches.js';
 
 type MigrationModule = { up: (db: never, caps: Store['capabilities']) => Promise<void> };
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': m0001 as MigrationModule,
   '0002-cases': m0002 as MigrationModule,
   '0003-case-ledger': m0003 as MigrationModule,
+  '0004-gateway': m0004 as MigrationModule,
   '0005-statement-batches': m0005 as MigrationModule,
 };
 

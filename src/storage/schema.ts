@@ -87,7 +87,7 @@ export interface PersonTable {
   created_at: ColumnType<string, string, never>;
 }
 
-export interface Database extends CaseTables, CaseLedgerTables, StatementTables {
+export interface Database extends CaseTables, CaseLedgerTables, GatewayTables, StatementTables {
   unit: UnitTable;
   app_user: UserTable;
   session: SessionTable;
@@ -248,6 +248,89 @@ export interface CaseLedgerTables {
 
 export type CaseAccountRow = Selectable<CaseAccountTable>;
 export type CaseTransferRow = Selectable<CaseTransferTable>;
+
+export interface GatewayIdentityTable {
+  id: number;
+  key_id: string;
+  public_key: string;
+  private_key: string;
+  updated_at: string;
+}
+
+export interface InstitutionEndpointTable {
+  institution_code: string;
+  base_url: string;
+  public_key: string;
+  timeout_ms: number;
+  rate_per_second: number;
+  enabled: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export type GatewayState = 'queued' | 'sent' | 'acknowledged' | 'executed' | 'failed' | 'expired' | 'dead';
+
+export interface GatewayRequestTable {
+  id: Generated<number>;
+  request_id: string;
+  case_id: number | null;
+  institution_code: string;
+  type: string;
+  account: string | null;
+  amount: number | null;
+  body: string;
+  reason: string;
+  created_by: string;
+  state: GatewayState;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  result: string | null;
+  feedback: string | null;
+  held_amount: number | null;
+  deadline_at: string | null;
+  renews_request_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+  acked_at: string | null;
+  executed_at: string | null;
+  updated_at: string;
+}
+
+export interface GatewayFeedbackTable {
+  id: Generated<number>;
+  feedback_id: string;
+  request_id: string;
+  institution_code: string;
+  seq: number;
+  type: string;
+  result: string;
+  body: string;
+  received_at: string;
+  via: string;
+}
+
+export interface GatewayAlarmTable {
+  id: Generated<number>;
+  request_id: string;
+  case_id: number | null;
+  kind: string;
+  message: string;
+  created_at: string;
+  cleared_at: string | null;
+}
+
+export interface GatewayTables {
+  gateway_identity: GatewayIdentityTable;
+  institution_endpoint: InstitutionEndpointTable;
+  gateway_request: GatewayRequestTable;
+  gateway_feedback: GatewayFeedbackTable;
+  gateway_alarm: GatewayAlarmTable;
+}
+
+export type GatewayRequestRow = Selectable<GatewayRequestTable>;
 
 export interface StatementBatchTable {
   id: Generated<number>;

@@ -14,26 +14,22 @@ import { createTestApp, type Session, type TestApp } from '../helpers/server.js'
 
 const PASSWORD = 'Matrix-pass-2026';
 
-/** Who may do what — the written policy (docs/security.md). */
-const POLICY: Record<string, string[]> = {
-  admin: ['dashboard.read', 'units.read', 'units.write', 'users.read', 'users.write', 'audit.read'],
-  // biome-ignore format: one role per line reads as a table
-  analyst: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal', 'cases.read', 'cases.write'],
-  // biome-ignore format: one role per line reads as a table
-  duty_officer: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal', 'cases.read', 'cases.write'],
-  district_officer: [
-    'dashboard.read',
-    'units.read',
-    'persons.read',
-    'users.read',
-    'persons.reveal',
-    'cases.read',
-  ],
-  // biome-ignore format: one role per line reads as a table
-  station_officer: ['dashboard.read', 'units.read', 'persons.read', 'users.read', 'persons.write', 'persons.reveal', 'cases.read', 'cases.write'],
-  community_worker: ['dashboard.read', 'units.read', 'persons.read', 'cases.read'],
-  institution_liaison: ['dashboard.read', 'units.read'],
-};
+/** Who may do what — the written policy (docs/security.md), one role per line. */
+const POLICY_TABLE = `
+admin                dashboard.read units.read units.write users.read users.write audit.read gateway.admin
+analyst              dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write
+duty_officer         dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write
+district_officer     dashboard.read units.read persons.read users.read persons.reveal cases.read gateway.read
+station_officer      dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write
+community_worker     dashboard.read units.read persons.read cases.read
+institution_liaison  dashboard.read units.read gateway.read
+`;
+const POLICY: Record<string, string[]> = Object.fromEntries(
+  POLICY_TABLE.trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .map(([role, ...permissions]) => [role!, permissions]),
+);
 
 /** Each role's test user sits below the city so that it has a parent and siblings. */
 const SUBJECTS: { role: string; unit: string; other: string; parent: string }[] = [
@@ -53,12 +49,18 @@ interface Fixture {
   personId: number;
   userId: number;
   caseId: number;
+  /** An executed stop-payment: addressed to the fixture's institution, or to ABC for a police unit's case. */
+  requestId: number;
 }
 
 interface RouteCase {
   route: string;
   permission: string;
   status: number;
+  /** A route whose target does not depend on the unit: allowed roles get `status` whatever the scope. */
+  unscoped?: boolean;
+  /** Where the written policy says more than role × scope (e.g. institutions sit under the city). */
+  expect?: (role: string, scope: Scope) => number | string | undefined;
   call(s: Session, f: Fixture, n: number): Promise<{ statusCode: number; body: string }>;
 }
 
@@ -190,6 +192,65 @@ const ROUTES: RouteCase[] = [
     permission: 'audit.read',
     status: 200,
     call: (s, f) => s.request('GET', `/api/audit?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'GET /api/gateway/requests',
+    permission: 'gateway.read',
+    status: 200,
+    call: (s, f) =>
+      s.request(
+        'GET',
+        f.unit.kind === 'bank' || f.unit.kind === 'payment'
+          ? `/api/gateway/requests?institution=${f.unit.code}`
+          : `/api/gateway/requests?caseId=${f.caseId}`,
+      ),
+  },
+  {
+    route: 'GET /api/gateway/requests/:id',
+    permission: 'gateway.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/gateway/requests/${f.requestId}`),
+  },
+  {
+    route: 'POST /api/gateway/requests',
+    permission: 'gateway.write',
+    status: 201,
+    call: (s, f) =>
+      s.request('POST', '/api/gateway/requests', {
+        caseId: f.caseId,
+        institution: 'ICBC',
+        reason: '核实账户主体',
+        request: { type: 'holder-query', account: { number: '6222020000000000001' } },
+      }),
+  },
+  {
+    route: 'POST /api/gateway/requests/:id/renew',
+    permission: 'gateway.write',
+    status: 201,
+    call: (s, f) =>
+      s.request('POST', `/api/gateway/requests/${f.requestId}/renew`, { reason: '止付即将到期' }),
+  },
+  {
+    route: 'GET /api/gateway/alarms',
+    permission: 'gateway.read',
+    status: 200,
+    unscoped: true,
+    call: (s) => s.request('GET', '/api/gateway/alarms'),
+  },
+  {
+    route: 'GET /api/gateway/endpoints',
+    permission: 'gateway.admin',
+    status: 200,
+    unscoped: true,
+    call: (s) => s.request('GET', '/api/gateway/endpoints'),
+  },
+  {
+    route: 'PUT /api/gateway/endpoints/:code',
+    permission: 'gateway.admin',
+    status: 200,
+    // Institutions sit under the city: only a city administrator reaches them; the matrix's admin is a district's.
+    expect: (role) => (role === 'admin' ? 'LEVEE_OUT_OF_SCOPE' : undefined),
+    call: (s) => s.request('PUT', '/api/gateway/endpoints/ICBC', { ratePerSecond: 50 }),
   },
   {
     route: 'GET /api/cases',
@@ -385,8 +446,58 @@ describe.each(DATABASES)('authorization matrix on %s', (database) => {
         created_by: userId,
         created_at: new Date().toISOString(),
       });
-      fixtures.set(code, { unit, personId, userId, caseId });
+      const isInstitution = unit.kind === 'bank' || unit.kind === 'payment';
+      const now = new Date().toISOString();
+      const requestId = (
+        await db
+          .insertInto('gateway_request')
+          .values({
+            request_id: `LV-FIXTURE-${seq}`,
+            case_id: isInstitution ? null : caseId,
+            institution_code: isInstitution ? unit.code : 'ABC',
+            type: 'stop-payment',
+            account: '6222000011112222',
+            amount: 100,
+            body: '{}',
+            reason: 'fixture',
+            created_by: 'test',
+            state: 'executed',
+            attempts: 1,
+            next_attempt_at: now,
+            lease_owner: null,
+            lease_until: null,
+            last_error: null,
+            result: 'executed',
+            feedback: null,
+            held_amount: 100,
+            deadline_at: null,
+            renews_request_id: null,
+            created_at: now,
+            sent_at: now,
+            acked_at: now,
+            executed_at: now,
+            updated_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      fixtures.set(code, { unit, personId, userId, caseId, requestId });
       seq++;
+    }
+    for (const code of ['ICBC', 'CCB', 'ABC']) {
+      await db
+        .insertInto('institution_endpoint')
+        .values({
+          institution_code: code,
+          base_url: 'http://127.0.0.1:9/none',
+          public_key: 'unused',
+          timeout_ms: 1000,
+          rate_per_second: 10,
+          enabled: 1,
+          updated_at: new Date().toISOString(),
+          updated_by: 'test',
+        })
+        .execute();
     }
     for (const subject of SUBJECTS) {
       const unit = fixtures.get(subject.unit)!.unit;
@@ -420,7 +531,13 @@ describe.each(DATABASES)('authorization matrix on %s', (database) => {
     for (const route of ROUTES) {
       for (const scope of ['own', 'other', 'parent'] as Scope[]) {
         const allowed = POLICY[subject.role]!.includes(route.permission);
-        const expected = !allowed ? 'LEVEE_FORBIDDEN' : scope === 'own' ? route.status : 'LEVEE_OUT_OF_SCOPE';
+        const expected =
+          route.expect?.(subject.role, scope) ??
+          (!allowed
+            ? 'LEVEE_FORBIDDEN'
+            : scope === 'own' || route.unscoped
+              ? route.status
+              : 'LEVEE_OUT_OF_SCOPE');
         it(`${subject.role} · ${route.route} · ${scope} unit → ${expected}`, async () => {
           const code = scope === 'own' ? subject.unit : scope === 'other' ? subject.other : subject.parent;
           const auditBefore = await t.ctx.store.db

@@ -1,0 +1,277 @@
+/**
+ * Sends what the outbox holds. A dispatcher leases due requests, sends each with its stored bytes
+ * and idempotency key, and records the outcome while it still holds the lease:
+ *
+ *   queued ──send──▶ sent ──2xx──▶ acknowledged ──feedback──▶ executed | failed
+ *     ▲                │                 │                         │
+ *     └─retry/backoff──┘                 └──no feedback: poll──────┘        hold lapsed ▶ expired
+ *                      └──too many attempts──▶ dead (alarm)   refused ▶ failed
+ *
+ * If the process dies while holding a lease, the lease runs out and any dispatcher sends the
+ * request again with the same idempotency key: the institution executes it once and answers the
+ * repeat with the first answer. Work arrives by polling the outbox (the safety net, and the only
+ * source in-process) and, with NATS JetStream, as request ids published when the outbox commits.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { backoffDelayMs } from '../institution-protocol/backoff.js';
+import { InstitutionClient } from '../institution-protocol/client.js';
+import type { RequestType } from '../institution-protocol/schemas.js';
+import { claimDue, claimOne, updateLeased, updateRequest } from '../repositories/gateway.repository.js';
+import type { Capabilities } from '../storage/database.js';
+import type { Database, GatewayRequestRow } from '../storage/schema.js';
+import type { GatewayService } from './gateway.service.js';
+import { TokenBuckets } from './token-buckets.js';
+
+export interface DispatcherOptions {
+  /** Requests leased per poll. */
+  readonly batch?: number;
+  /** How long a lease lasts beyond the request's own timeout, ms. */
+  readonly leaseMarginMs?: number;
+  readonly pollMs?: number;
+  readonly maxAttempts?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffCapMs?: number;
+  /** Ask an institution for the result when no feedback came this long after acknowledgement. */
+  readonly pollAfterMs?: number;
+  /** Send in parallel at most this many requests. */
+  readonly concurrency?: number;
+  readonly owner?: string;
+}
+
+export class Dispatcher {
+  readonly owner: string;
+  private readonly opts: Required<Omit<DispatcherOptions, 'owner'>>;
+  private client: InstitutionClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private busy: Promise<void> | undefined;
+  private again = false;
+  private inFlight = 0;
+  private readonly buckets = new TokenBuckets();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly caps: Capabilities,
+    private readonly gateway: GatewayService,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    options: DispatcherOptions = {},
+  ) {
+    this.owner = options.owner ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.opts = {
+      batch: options.batch ?? 64,
+      leaseMarginMs: options.leaseMarginMs ?? 5_000,
+      pollMs: options.pollMs ?? 250,
+      maxAttempts: options.maxAttempts ?? 12,
+      backoffBaseMs: options.backoffBaseMs ?? 200,
+      backoffCapMs: options.backoffCapMs ?? 60_000,
+      pollAfterMs: options.pollAfterMs ?? 30_000,
+      concurrency: options.concurrency ?? 64,
+    };
+  }
+
+  /** Poll the outbox continuously and react to `gateway.kick`. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.gateway.onEnqueued(() => this.wake());
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.busy;
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+    await this.client?.close();
+    this.client = undefined;
+  }
+
+  wake(): void {
+    if (!this.running) return;
+    if (this.busy) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.busy = this.tick()
+        .then(() => undefined)
+        .catch((error) => this.logger.error({ err: error }, 'gateway dispatcher tick failed'))
+        .finally(() => {
+          this.busy = undefined;
+          if (!this.running) return;
+          const more = this.again;
+          this.again = false;
+          this.schedule(more ? 0 : this.opts.pollMs);
+        });
+    }, ms);
+  }
+
+  /** One round: lease what is due and send it; ask for overdue answers. Returns how many were sent. */
+  async tick(): Promise<number> {
+    const client = await this.ensureClient();
+    const now = this.clock.now();
+    const free = this.opts.concurrency - this.inFlight;
+    if (free <= 0) return 0;
+    const rows = await this.db
+      .transaction()
+      .execute((trx) =>
+        claimDue(
+          trx,
+          this.caps,
+          this.owner,
+          now.toISOString(),
+          new Date(now.getTime() + this.leaseMs()).toISOString(),
+          Math.min(this.opts.batch, free),
+        ),
+      );
+    // Sent concurrently; the tick does not wait for slow institutions before leasing more.
+    for (const row of rows) void this.track(this.send(client, row));
+    if (rows.length === this.opts.batch) this.again = true;
+    await this.pollOverdue(client, now);
+    return rows.length;
+  }
+
+  /** The JetStream path: a worker was told request `id` is ready. False if someone else has it or it is not due. */
+  async processById(id: number): Promise<boolean> {
+    const client = await this.ensureClient();
+    const now = this.clock.now();
+    const row = await claimOne(
+      this.db,
+      id,
+      this.owner,
+      now.toISOString(),
+      new Date(now.getTime() + this.leaseMs()).toISOString(),
+    );
+    if (!row) return false;
+    await this.track(this.send(client, row));
+    return true;
+  }
+
+  private async track(work: Promise<void>): Promise<void> {
+    this.inFlight++;
+    try {
+      await work;
+    } catch (error) {
+      this.logger.error({ err: error }, 'gateway send failed');
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private leaseMs(): number {
+    return 5_000 + this.opts.leaseMarginMs;
+  }
+
+  private async ensureClient(): Promise<InstitutionClient> {
+    if (!this.client) {
+      const directory = await this.gateway.directory();
+      this.client = new InstitutionClient({
+        signer: directory.signer,
+        endpoints: directory.endpoints,
+        now: () => this.clock.now().getTime(),
+      });
+    }
+    return this.client;
+  }
+
+  private async send(client: InstitutionClient, row: GatewayRequestRow): Promise<void> {
+    const directory = await this.gateway.directory();
+    await this.buckets.take(row.institution_code, directory.rates.get(row.institution_code) ?? 200);
+    const outcome = await client.sendRaw(
+      row.institution_code,
+      row.type as RequestType,
+      row.body,
+      row.request_id,
+    );
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const attempts = row.attempts + 1;
+    if (outcome.kind === 'accepted') {
+      await updateLeased(this.db, row.id, this.owner, {
+        state: 'acknowledged',
+        attempts,
+        sent_at: row.sent_at ?? nowIso,
+        acked_at: nowIso,
+        lease_owner: null,
+        lease_until: null,
+        last_error: null,
+        updated_at: nowIso,
+      });
+    } else if (outcome.kind === 'retry') {
+      const error = `${outcome.reason}${outcome.httpStatus ? ` (HTTP ${outcome.httpStatus})` : ''}: ${outcome.detail}`;
+      if (attempts >= this.opts.maxAttempts) {
+        const stored = await updateLeased(this.db, row.id, this.owner, {
+          state: 'dead',
+          attempts,
+          last_error: error,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: nowIso,
+        });
+        if (stored)
+          await this.gateway.raiseDeadLetter(
+            row,
+            `${row.type} to ${row.institution_code} gave up after ${attempts} attempts: ${error}`,
+          );
+      } else {
+        const delay = Math.max(
+          outcome.retryAfterMs ?? 0,
+          backoffDelayMs(attempts, { baseMs: this.opts.backoffBaseMs, capMs: this.opts.backoffCapMs }),
+        );
+        await updateLeased(this.db, row.id, this.owner, {
+          state: 'queued',
+          attempts,
+          sent_at: row.sent_at ?? nowIso,
+          next_attempt_at: new Date(now.getTime() + delay).toISOString(),
+          last_error: error,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: nowIso,
+        });
+      }
+    } else {
+      await updateLeased(this.db, row.id, this.owner, {
+        state: 'failed',
+        attempts,
+        sent_at: row.sent_at ?? nowIso,
+        last_error: `refused (HTTP ${outcome.httpStatus}) ${outcome.problem.code}: ${outcome.problem.message}`,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: nowIso,
+      });
+      await this.gateway.raiseDeadLetter(
+        row,
+        `${row.institution_code} refused ${row.type}: ${outcome.problem.code} ${outcome.problem.message}`,
+      );
+    }
+  }
+
+  /** The polling fallback: acknowledged long ago and still no feedback — ask the institution. */
+  private async pollOverdue(client: InstitutionClient, now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.opts.pollAfterMs).toISOString();
+    const overdue = await this.db
+      .selectFrom('gateway_request')
+      .selectAll()
+      .where('state', '=', 'acknowledged')
+      .where('acked_at', '<', cutoff)
+      .where('updated_at', '<', cutoff)
+      .orderBy('acked_at')
+      .limit(32)
+      .execute();
+    for (const row of overdue) {
+      const status = await client.getStatus(row.institution_code, row.request_id);
+      if (status.kind === 'ok' && status.value.feedback) {
+        await this.gateway.applyFeedback(status.value.feedback, 'poll');
+      } else {
+        // Not answered yet (or not reachable): look again after another interval.
+        await updateRequest(this.db, row.id, { updated_at: this.clock.now().toISOString() });
+      }
+    }
+  }
+}

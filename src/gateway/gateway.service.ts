@@ -1,0 +1,412 @@
+/**
+ * The institution gateway, Levee's side of the conversation with banks and payment institutions.
+ *
+ * - `enqueue` checks a request completely (institution known and enabled, account number, amount,
+ *   query window) and writes it to the outbox inside the caller's transaction: the action and its
+ *   requests commit together or not at all. Dispatchers (this process, or workers fed through NATS
+ *   JetStream) send it later, retrying with the same idempotency key until the institution answers.
+ * - `applyFeedback` takes an institution's answer (callback or polling), ignores duplicates, never
+ *   moves a request backwards, and tells listeners (the case workflow) exactly once per feedback.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import { LeveeError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { RequestValidationError } from '../institution-protocol/errors.js';
+import type { EndpointDirectory, InstitutionEndpoint } from '../institution-protocol/client.js';
+import type { KeysFile } from '../institution-protocol/keys-file.js';
+import type { Feedback, InstitutionRequest, RequestType } from '../institution-protocol/schemas.js';
+import { createSigner, Keyring, type Signer } from '../institution-protocol/signing.js';
+import { validateOutgoing } from '../institution-protocol/validate.js';
+import type { Db } from '../repositories/audit.repository.js';
+import {
+  findRequestByRequestId,
+  insertFeedback,
+  insertRequest,
+  listRequests,
+  raiseAlarm,
+  updateRequest,
+} from '../repositories/gateway.repository.js';
+import type { Database, GatewayRequestRow, GatewayState } from '../storage/schema.js';
+
+/** A request as its author thinks of it: the type and its own fields; the gateway adds the envelope. */
+export type RequestDraft = DistributiveOmit<
+  InstitutionRequest,
+  'requestId' | 'caseNumber' | 'authority' | 'document' | 'issuedAt'
+>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface EnqueueInput {
+  readonly caseId: number | null;
+  readonly institution: string;
+  readonly draft: RequestDraft;
+  /** Why it is sent, in words an officer would write in the file. */
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly renews?: string | undefined;
+}
+
+export interface FeedbackEvent {
+  readonly request: GatewayRequestRow;
+  readonly feedback: Feedback;
+}
+
+export type FeedbackListener = (event: FeedbackEvent) => Promise<void>;
+
+/** Terminal states are never left; a late "acknowledged" never overwrites an answer. */
+export const TERMINAL: ReadonlySet<GatewayState> = new Set(['executed', 'failed', 'expired', 'dead']);
+
+export interface Directory {
+  readonly signer: Signer;
+  readonly keyring: Keyring;
+  readonly endpoints: EndpointDirectory;
+  readonly rates: ReadonlyMap<string, number>;
+}
+
+export class GatewayService {
+  private readonly listeners: FeedbackListener[] = [];
+  private readonly enqueuedListeners: ((ids: number[]) => void)[] = [];
+  private directoryCache: Directory | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  onFeedback(listener: FeedbackListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Dispatchers subscribe here to hear of new work at once instead of at their next poll. */
+  onEnqueued(listener: (ids: number[]) => void): void {
+    this.enqueuedListeners.push(listener);
+  }
+
+  /** Call after the transaction that enqueued `ids` has committed. */
+  kick(ids: number[]): void {
+    if (ids.length > 0) for (const listener of this.enqueuedListeners) listener(ids);
+  }
+
+  // ----- identity and endpoints ---------------------------------------------------------------
+
+  /** Load a levee.institution-keys/1 file: Levee's signing key and each institution's endpoint and public key. */
+  async importKeys(
+    file: KeysFile,
+    by: string,
+    defaults: { ratePerSecond?: number } = {},
+  ): Promise<{ institutions: number }> {
+    const now = this.clock.now().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      if (file.levee.privateKey) {
+        await trx.deleteFrom('gateway_identity').execute();
+        await trx
+          .insertInto('gateway_identity')
+          .values({
+            id: 1,
+            key_id: file.levee.keyId,
+            public_key: file.levee.publicKey,
+            private_key: file.levee.privateKey,
+            updated_at: now,
+          })
+          .execute();
+      }
+      for (const inst of file.institutions) {
+        const row = {
+          base_url: inst.baseUrl.replace(/\/$/, ''),
+          public_key: inst.publicKey,
+          timeout_ms: inst.timeoutMs ?? 5000,
+          rate_per_second: defaults.ratePerSecond ?? 200,
+          enabled: 1,
+          updated_at: now,
+          updated_by: by,
+        };
+        await trx
+          .insertInto('institution_endpoint')
+          .values({ institution_code: inst.code, ...row })
+          .onConflict((oc) => oc.column('institution_code').doUpdateSet(row))
+          .execute();
+      }
+    });
+    this.directoryCache = undefined;
+    return { institutions: file.institutions.length };
+  }
+
+  async setEndpoint(
+    code: string,
+    changes: {
+      baseUrl?: string;
+      publicKey?: string;
+      timeoutMs?: number;
+      ratePerSecond?: number;
+      enabled?: boolean;
+    },
+    by: string,
+  ) {
+    const existing = await this.db
+      .selectFrom('institution_endpoint')
+      .selectAll()
+      .where('institution_code', '=', code)
+      .executeTakeFirst();
+    const now = this.clock.now().toISOString();
+    if (!existing) {
+      if (!changes.baseUrl || !changes.publicKey) {
+        throw new LeveeError(
+          'LEVEE_VALIDATION',
+          `institution ${code} has no endpoint yet: give baseUrl and publicKey`,
+          { field: changes.baseUrl ? 'publicKey' : 'baseUrl' },
+        );
+      }
+      await this.db
+        .insertInto('institution_endpoint')
+        .values({
+          institution_code: code,
+          base_url: changes.baseUrl,
+          public_key: changes.publicKey,
+          timeout_ms: changes.timeoutMs ?? 5000,
+          rate_per_second: changes.ratePerSecond ?? 200,
+          enabled: changes.enabled === false ? 0 : 1,
+          updated_at: now,
+          updated_by: by,
+        })
+        .execute();
+    } else {
+      await this.db
+        .updateTable('institution_endpoint')
+        .set({
+          ...(changes.baseUrl === undefined ? {} : { base_url: changes.baseUrl }),
+          ...(changes.publicKey === undefined ? {} : { public_key: changes.publicKey }),
+          ...(changes.timeoutMs === undefined ? {} : { timeout_ms: changes.timeoutMs }),
+          ...(changes.ratePerSecond === undefined ? {} : { rate_per_second: changes.ratePerSecond }),
+          ...(changes.enabled === undefined ? {} : { enabled: changes.enabled ? 1 : 0 }),
+          updated_at: now,
+          updated_by: by,
+        })
+        .where('institution_code', '=', code)
+        .execute();
+    }
+    this.directoryCache = undefined;
+  }
+
+  async listEndpoints() {
+    return this.db.selectFrom('institution_endpoint').selectAll().orderBy('institution_code').execute();
+  }
+
+  /** Signer, keyring and endpoints as the client and the callback verifier need them (cached until keys change). */
+  async directory(): Promise<Directory> {
+    if (this.directoryCache) return this.directoryCache;
+    const identity = await this.db
+      .selectFrom('gateway_identity')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    if (!identity)
+      throw new LeveeError(
+        'LEVEE_CONFIG',
+        'the gateway has no signing key: load one with `levee gateway keys import <file>`',
+      );
+    const rows = await this.listEndpoints();
+    const endpoints = new Map<string, InstitutionEndpoint>();
+    const rates = new Map<string, number>();
+    const keyring = new Keyring();
+    for (const row of rows) {
+      if (row.enabled !== 1) continue;
+      endpoints.set(row.institution_code, { baseUrl: row.base_url, timeoutMs: row.timeout_ms });
+      rates.set(row.institution_code, row.rate_per_second);
+      keyring.add(row.institution_code, row.public_key);
+    }
+    this.directoryCache = {
+      signer: createSigner(identity.key_id, identity.private_key),
+      keyring,
+      endpoints,
+      rates,
+    };
+    return this.directoryCache;
+  }
+
+  /** Forget cached keys and endpoints (after an administrator changed them in another process). */
+  invalidate(): void {
+    this.directoryCache = undefined;
+  }
+
+  // ----- the outbox -----------------------------------------------------------------------------
+
+  /**
+   * Check a request completely and write it to the outbox in `trx`. Nothing is queued when any
+   * check fails; the error names the field. Returns the row id (pass it to `kick` after commit).
+   */
+  async enqueue(trx: Db, input: EnqueueInput): Promise<{ id: number; requestId: string }> {
+    const now = this.clock.now();
+    const endpoints = await trx
+      .selectFrom('institution_endpoint')
+      .select('institution_code')
+      .where('enabled', '=', 1)
+      .execute();
+    const known = new Set(endpoints.map((e) => e.institution_code));
+    const found =
+      input.caseId === null
+        ? undefined
+        : await trx
+            .selectFrom('fraud_case')
+            .select(['case_no', 'unit_id'])
+            .where('id', '=', input.caseId)
+            .executeTakeFirst();
+    if (input.caseId !== null && !found)
+      throw new LeveeError('LEVEE_VALIDATION', `no case ${input.caseId}`, { field: 'caseId' });
+    const centre = await trx
+      .selectFrom('unit')
+      .select(['code', 'name'])
+      .where('parent_id', 'is', null)
+      .orderBy('id')
+      .executeTakeFirst();
+    const requestId = `LV-${randomUUID()}`;
+    const body = {
+      ...input.draft,
+      requestId,
+      caseNumber: found?.case_no ?? 'LEVEE-ADHOC',
+      authority: { code: centre?.code ?? 'LEVEE', name: centre?.name ?? 'Levee' },
+      document: { number: `${found?.case_no ?? 'ADHOC'}-${requestId.slice(3, 11).toUpperCase()}` },
+      issuedAt: now.toISOString(),
+    };
+    let request: InstitutionRequest;
+    try {
+      request = validateOutgoing(input.institution, body, { institutions: known, now: now.getTime() });
+    } catch (error) {
+      if (error instanceof RequestValidationError) {
+        throw new LeveeError(
+          'LEVEE_VALIDATION',
+          `${input.draft.type} to ${input.institution}: ${error.message}`,
+          { field: error.field ?? 'request' },
+        );
+      }
+      throw error;
+    }
+    const account = 'account' in request ? request.account.number : null;
+    const amount = 'amount' in request && typeof request.amount === 'number' ? request.amount : null;
+    const nowIso = now.toISOString();
+    const id = await insertRequest(trx, {
+      request_id: requestId,
+      case_id: input.caseId,
+      institution_code: input.institution,
+      type: request.type,
+      account,
+      amount,
+      body: JSON.stringify(request),
+      reason: input.reason,
+      created_by: input.createdBy,
+      state: 'queued',
+      attempts: 0,
+      next_attempt_at: nowIso,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      result: null,
+      feedback: null,
+      held_amount: null,
+      deadline_at: null,
+      renews_request_id: input.renews ?? null,
+      created_at: nowIso,
+      sent_at: null,
+      acked_at: null,
+      executed_at: null,
+      updated_at: nowIso,
+    });
+    return { id, requestId };
+  }
+
+  // ----- feedback -------------------------------------------------------------------------------
+
+  /**
+   * Apply one verified feedback. Duplicates (same feedbackId) are dropped; an answer for an
+   * unknown request is refused; the request moves to executed or failed whatever state it was in,
+   * unless it already ended. Listeners run once per new feedback.
+   */
+  async applyFeedback(feedback: Feedback, via: 'callback' | 'poll'): Promise<'applied' | 'duplicate'> {
+    const now = this.clock.now().toISOString();
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const request = await findRequestByRequestId(trx, feedback.requestId);
+      if (!request) throw new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`);
+      if (request.institution_code !== feedback.institution) {
+        throw new LeveeError(
+          'LEVEE_FORBIDDEN',
+          `${feedback.institution} answered a request addressed to ${request.institution_code}`,
+        );
+      }
+      const fresh = await insertFeedback(trx, {
+        feedback_id: feedback.feedbackId,
+        request_id: feedback.requestId,
+        institution_code: feedback.institution,
+        seq: feedback.seq,
+        type: feedback.type,
+        result: feedback.result,
+        body: JSON.stringify(feedback),
+        received_at: now,
+        via,
+      });
+      if (!fresh) return undefined;
+      // A standing query keeps reporting; its request stays executed and each report is news.
+      if (!TERMINAL.has(request.state) || feedback.type === 'subscription-report') {
+        const body = feedback.body as { heldAmount?: number; expiresAt?: string } | undefined;
+        const executed = feedback.result !== 'rejected';
+        await updateRequest(trx, request.id, {
+          state: executed ? 'executed' : 'failed',
+          result: feedback.result,
+          feedback: JSON.stringify(feedback),
+          held_amount: typeof body?.heldAmount === 'number' ? body.heldAmount : request.held_amount,
+          deadline_at:
+            typeof body?.expiresAt === 'string'
+              ? new Date(body.expiresAt).toISOString()
+              : request.deadline_at,
+          last_error: executed
+            ? request.last_error
+            : `${feedback.rejection?.code ?? 'REJECTED'}: ${feedback.rejection?.message ?? ''}`,
+          executed_at: request.executed_at ?? now,
+          acked_at: request.acked_at ?? now,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: now,
+        });
+      }
+      return (await findRequestByRequestId(trx, feedback.requestId))!;
+    });
+    if (!outcome) return 'duplicate';
+    for (const listener of this.listeners) {
+      try {
+        await listener({ request: outcome, feedback });
+      } catch (error) {
+        // The feedback is stored; the workflow re-derives its state from the ledger on the next event.
+        this.logger.error({ err: error, requestId: feedback.requestId }, 'feedback listener failed');
+      }
+    }
+    return 'applied';
+  }
+
+  async raiseDeadLetter(request: GatewayRequestRow, message: string): Promise<void> {
+    await raiseAlarm(this.db, {
+      request_id: request.request_id,
+      case_id: request.case_id,
+      kind: 'dead-letter',
+      message,
+      created_at: this.clock.now().toISOString(),
+    });
+  }
+
+  async alarms(open = true) {
+    let query = this.db.selectFrom('gateway_alarm').selectAll().orderBy('id', 'desc').limit(200);
+    if (open) query = query.where('cleared_at', 'is', null);
+    return query.execute();
+  }
+
+  async requestsOf(filter: Parameters<typeof listRequests>[1]) {
+    return listRequests(this.db, filter);
+  }
+
+  async byRequestId(requestId: string) {
+    return findRequestByRequestId(this.db, requestId);
+  }
+
+  static typeOf(row: GatewayRequestRow): RequestType {
+    return row.type as RequestType;
+  }
+}

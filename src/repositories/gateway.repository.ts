@@ -1,0 +1,158 @@
+import type { Insertable } from 'kysely';
+import type { Capabilities } from '../storage/database.js';
+import type { GatewayRequestRow, GatewayRequestTable, GatewayState } from '../storage/schema.js';
+import type { Db } from './audit.repository.js';
+
+export async function insertRequest(db: Db, row: Insertable<GatewayRequestTable>): Promise<number> {
+  return (await db.insertInto('gateway_request').values(row).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function findRequestById(db: Db, id: number): Promise<GatewayRequestRow | undefined> {
+  return db.selectFrom('gateway_request').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findRequestByRequestId(
+  db: Db,
+  requestId: string,
+): Promise<GatewayRequestRow | undefined> {
+  return db.selectFrom('gateway_request').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+}
+
+/**
+ * Take up to `limit` requests that are due (queued and past their next attempt, or sent under a
+ * lease that ran out because its process died) and lease them to `owner`. PostgreSQL skips rows
+ * other dispatchers hold; SQLite has one writer at a time, so the transaction is enough.
+ */
+export async function claimDue(
+  db: Db,
+  caps: Capabilities,
+  owner: string,
+  nowIso: string,
+  leaseUntilIso: string,
+  limit: number,
+): Promise<GatewayRequestRow[]> {
+  let pick = db
+    .selectFrom('gateway_request')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+  if (caps.rowLocks) pick = pick.forUpdate().skipLocked();
+  const ids = (await pick.execute()).map((r) => r.id);
+  if (ids.length === 0) return [];
+  return db
+    .updateTable('gateway_request')
+    .set({ state: 'sent', lease_owner: owner, lease_until: leaseUntilIso, updated_at: nowIso })
+    .where('id', 'in', ids)
+    .returningAll()
+    .execute();
+}
+
+/** Lease one named request (the JetStream path), if it is still due. */
+export async function claimOne(
+  db: Db,
+  id: number,
+  owner: string,
+  nowIso: string,
+  leaseUntilIso: string,
+): Promise<GatewayRequestRow | undefined> {
+  return db
+    .updateTable('gateway_request')
+    .set({ state: 'sent', lease_owner: owner, lease_until: leaseUntilIso, updated_at: nowIso })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Update a request only while `owner` still holds its lease (a slow process must not overwrite a newer outcome). */
+export async function updateLeased(
+  db: Db,
+  id: number,
+  owner: string,
+  changes: Partial<GatewayRequestRow>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('gateway_request')
+    .set(changes)
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('state', '=', 'sent')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function updateRequest(db: Db, id: number, changes: Partial<GatewayRequestRow>): Promise<void> {
+  await db.updateTable('gateway_request').set(changes).where('id', '=', id).execute();
+}
+
+export async function listRequests(
+  db: Db,
+  filter: {
+    caseId?: number | undefined;
+    institution?: string | undefined;
+    unitPath?: string | undefined;
+    states?: GatewayState[] | undefined;
+    limit: number;
+    beforeId?: number | undefined;
+  },
+) {
+  let query = db
+    .selectFrom('gateway_request')
+    .leftJoin('fraud_case', 'fraud_case.id', 'gateway_request.case_id')
+    .leftJoin('unit', 'unit.id', 'fraud_case.unit_id')
+    .selectAll('gateway_request')
+    .select('fraud_case.case_no');
+  if (filter.caseId !== undefined) query = query.where('gateway_request.case_id', '=', filter.caseId);
+  if (filter.institution !== undefined)
+    query = query.where('gateway_request.institution_code', '=', filter.institution);
+  if (filter.unitPath !== undefined) query = query.where('unit.path', 'like', `${filter.unitPath}%`);
+  if (filter.states && filter.states.length > 0)
+    query = query.where('gateway_request.state', 'in', filter.states);
+  if (filter.beforeId !== undefined) query = query.where('gateway_request.id', '<', filter.beforeId);
+  return query.orderBy('gateway_request.id', 'desc').limit(filter.limit).execute();
+}
+
+export async function insertFeedback(
+  db: Db,
+  row: {
+    feedback_id: string;
+    request_id: string;
+    institution_code: string;
+    seq: number;
+    type: string;
+    result: string;
+    body: string;
+    received_at: string;
+    via: string;
+  },
+): Promise<boolean> {
+  const result = await db
+    .insertInto('gateway_feedback')
+    .values(row)
+    .onConflict((oc) => oc.column('feedback_id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function raiseAlarm(
+  db: Db,
+  row: { request_id: string; case_id: number | null; kind: string; message: string; created_at: string },
+): Promise<void> {
+  await db
+    .insertInto('gateway_alarm')
+    .values({ ...row, cleared_at: null })
+    .onConflict((oc) => oc.columns(['request_id', 'kind']).doNothing())
+    .execute();
+}
