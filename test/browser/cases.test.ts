@@ -40,6 +40,38 @@ async function pickOption(page: Page, fieldSelector: string, typed: string, titl
   await page.locator(`.ant-select-dropdown:visible [title="${title}"]`).first().click();
 }
 
+interface PaymentInput {
+  time: string;
+  amount: string;
+  institution: string;
+  title: string;
+  account: string;
+  name: string;
+}
+
+/** Fills the intake form: the victim of the demo community, the scam, the payments. */
+async function fillReport(page: Page, idNumber: string, payments: readonly PaymentInput[]): Promise<void> {
+  await page.locator('#victim_name').fill('赵女士');
+  await page.locator('#victim_idNumber').fill(idNumber);
+  await page.locator('#victim_phone').fill('13871234567');
+  await page.locator('#victim_address').fill('江岸区大智路1号');
+  await page.locator('#victim_unitId').click();
+  await page.locator('#victim_unitId').fill('大智');
+  await page.locator('.ant-select-dropdown:visible').getByTitle('大智社区').click();
+  await pickOption(page, '#scamType', '电商', '冒充电商物流客服');
+  await page.locator('#narrative').fill('自称快递客服，称包裹丢失需理赔，诱导共享屏幕后转账。');
+  for (const [i, p] of payments.entries()) {
+    if (i > 0) await page.getByRole('button', { name: '添加一笔转账' }).click();
+    await page.locator(`#payments_${i}_time`).click();
+    await page.locator(`#payments_${i}_time`).fill(p.time);
+    await page.locator(`#payments_${i}_time`).press('Enter');
+    await page.locator(`#payments_${i}_amount`).fill(p.amount);
+    await pickOption(page, `#payments_${i}_institution`, p.institution, p.title);
+    await page.locator(`#payments_${i}_account`).fill(p.account);
+    await page.locator(`#payments_${i}_accountName`).fill(p.name);
+  }
+}
+
 describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium', () => {
   let server: { url: string; close(): Promise<void> };
   let browser: Browser;
@@ -65,7 +97,9 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
         '--disable-quic',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    // One context, so a second tab shares the session.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Endpoints of the case API that are not there yet: the page must cope, the report names them.
     page.on('response', (response) => {
@@ -99,50 +133,26 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await page.getByRole('button', { name: '新建警情' }).click();
     await page.getByRole('heading', { name: '警情接报登记' }).waitFor();
 
-    // Victim, with an ID number whose check character is wrong.
-    await page.locator('#victim_name').fill('赵女士');
-    await page.locator('#victim_idNumber').fill('110105194912310021');
-    await page.locator('#victim_phone').fill('13871234567');
-    await page.locator('#victim_address').fill('江岸区大智路1号');
-    await page.locator('#victim_unitId').click();
-    await page.locator('#victim_unitId').fill('大智');
-    await page.locator('.ant-select-dropdown:visible').getByTitle('大智社区').click();
-
-    await pickOption(page, '#scamType', '电商', '冒充电商物流客服');
-    await page.locator('#narrative').fill('自称快递客服，称包裹丢失需理赔，诱导共享屏幕后转账。');
-
-    // Two payments: ICBC and CCB, amounts typed in yuan (one with fen).
+    // Two payments, ICBC and CCB, amounts typed in yuan (one with fen); an ID number whose check
+    // character is wrong.
     const day = yesterdayInBeijing();
-    const payments = [
-      {
-        time: `${day} 14:05`,
-        amount: '180000',
-        institution: 'ICBC',
-        title: '中国工商银行 · ICBC',
-        account: '6222021234567890128',
-        name: '王某',
-      },
-      {
-        time: `${day} 14:20`,
-        amount: '120,000.50',
-        institution: 'CCB',
-        title: '中国建设银行 · CCB',
-        account: '6217002870012345678',
-        name: '李某',
-      },
-    ];
-    for (const [i, p] of payments.entries()) {
-      if (i > 0) await page.getByRole('button', { name: '添加一笔转账' }).click();
-      await page.locator(`#payments_${i}_time`).click();
-      await page.locator(`#payments_${i}_time`).fill(p.time);
-      await page.locator(`#payments_${i}_time`).press('Enter');
-      await page.locator(`#payments_${i}_amount`).fill(p.amount);
-      await page.locator(`#payments_${i}_institution`).click();
-      await page.locator(`#payments_${i}_institution`).fill(p.institution);
-      await page.locator(`.ant-select-dropdown:visible [title="${p.title}"]`).click();
-      await page.locator(`#payments_${i}_account`).fill(p.account);
-      await page.locator(`#payments_${i}_accountName`).fill(p.name);
-    }
+    const icbc = {
+      time: `${day} 14:05`,
+      amount: '180000',
+      institution: 'ICBC',
+      title: '中国工商银行 · ICBC',
+      account: '6222021234567890128',
+      name: '王某',
+    };
+    const ccb = {
+      time: `${day} 14:20`,
+      amount: '120,000.50',
+      institution: 'CCB',
+      title: '中国建设银行 · CCB',
+      account: '6217002870012345678',
+      name: '李某',
+    };
+    await fillReport(page, '110105194912310021', [icbc, ccb]);
     await page.getByRole('button', { name: '添加线索' }).click();
     await page.getByLabel('第 1 条线索内容').fill('+63 917 123 4567');
 
@@ -202,6 +212,40 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await page.getByRole('link', { name: /PDF/ }).waitFor();
     await page.getByRole('link', { name: /Excel/ }).waitFor();
 
+    await dialog.getByRole('button', { name: /Close|关闭/ }).click();
+
+    // The graph fills in live: the victim reports again in another tab — the same ICBC payment plus
+    // a new one to ABC. The form says it was merged; this page hears it over SSE and draws the new
+    // level-1 account without a reload.
+    await page.getByText('实时更新').waitFor();
+    const second = await page.context().newPage();
+    second.on('pageerror', (error) => pageErrors.push(error.message));
+    await second.goto(`${server.url}/cases/new`);
+    await second.getByRole('heading', { name: '警情接报登记' }).waitFor();
+    const abc = {
+      time: `${day} 15:40`,
+      amount: '50000',
+      institution: 'ABC',
+      title: '中国农业银行 · ABC',
+      account: '6228480012345678',
+      name: '孙某',
+    };
+    await fillReport(second, '11010519491231002X', [icbc, abc]);
+    await second.getByRole('button', { name: '保存并推送' }).click();
+    await second.getByRole('heading', { name: /^重复报案，已合并到案件 / }).waitFor();
+    await second.getByText('其中 1 笔转账已在该案件中，新增 1 笔。').waitFor();
+    await second.close();
+    expect(await countCases()).toBe(before + 1);
+
+    await nodes.getByText(/^第 1 级账户 孙某（.*…5678）/).waitFor({ state: 'attached' });
+    await page.getByText('¥350,000.50').first().waitFor();
+    await page.getByRole('region', { name: '处置时间线' }).getByText('重复报案').first().waitFor();
+
+    // The list shows the case with its loss, and its number links to the page.
+    await page.getByRole('navigation').getByRole('menuitem', { name: '案件' }).click();
+    await page.getByRole('heading', { name: '案件列表' }).waitFor();
+    await page.getByRole('row', { name: /赵女士.*¥350,000\.50/ }).waitFor();
+
     expect(pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

@@ -1,13 +1,11 @@
-import { App as AntApp, Spin } from 'antd';
+import { App as AntApp, Skeleton, Spin } from 'antd';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuditScreen } from './admin/audit-screen.js';
 import { PersonsScreen } from './admin/persons-screen.js';
 import { UnitsScreen } from './admin/units-screen.js';
 import { UsersScreen } from './admin/users-screen.js';
 import { SessionProvider, useSession } from './auth/session-context.js';
-import { CaseListScreen } from './cases/case-list-screen.js';
-import { CaseScreen } from './cases/case-screen.js';
-import { IntakeScreen } from './cases/intake-screen.js';
 import { I18nProvider, useI18n } from './i18n/i18n-context.js';
 import { AppLayout } from './layout/app-layout.js';
 import { BUSINESS_MODULES } from './modules.js';
@@ -16,6 +14,19 @@ import { ComingSoonScreen } from './screens/coming-soon-screen.js';
 import { DashboardScreen } from './screens/dashboard-screen.js';
 import { LoginScreen } from './screens/login-screen.js';
 import { NotFoundScreen } from './screens/not-found-screen.js';
+
+// The case screens are large (forms, tables, the graph's wrapper): their own chunks, loaded on first visit.
+const CaseListScreen = lazy(() =>
+  import('./cases/case-list-screen.js').then((m) => ({ default: m.CaseListScreen })),
+);
+const IntakeScreen = lazy(() =>
+  import('./cases/intake-screen.js').then((m) => ({ default: m.IntakeScreen })),
+);
+const CaseScreen = lazy(() => import('./cases/case-screen.js').then((m) => ({ default: m.CaseScreen })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>{children}</Suspense>;
+}
 
 /** Login, forced password change, or the console — decided by the session alone. */
 function Gate() {
@@ -37,9 +48,30 @@ function Gate() {
         {BUSINESS_MODULES.filter((m) => !m.ready).map((m) => (
           <Route key={m.key} path={m.path} element={<ComingSoonScreen module={m} />} />
         ))}
-        <Route path="/cases" element={<CaseListScreen />} />
-        <Route path="/cases/new" element={<IntakeScreen />} />
-        <Route path="/cases/:id" element={<CaseScreen />} />
+        <Route
+          path="/cases"
+          element={
+            <Lazy>
+              <CaseListScreen />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/cases/new"
+          element={
+            <Lazy>
+              <IntakeScreen />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/cases/:id"
+          element={
+            <Lazy>
+              <CaseScreen />
+            </Lazy>
+          }
+        />
         <Route path="/persons" element={<PersonsScreen />} />
         <Route path="/admin/units" element={<UnitsScreen />} />
         <Route path="/admin/users" element={<UsersScreen />} />

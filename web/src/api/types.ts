@@ -214,6 +214,8 @@ export interface GraphAccount {
   sink: SinkKind | string | null;
   balance: number | null;
   located: number;
+  /** Victims' money reached the account under some rule (an unreached one is context only). */
+  reached?: boolean;
   stopped: number;
   frozen: number;
 }
@@ -223,6 +225,8 @@ export interface CaseGraph {
   accounts: GraphAccount[];
   edges: { id: string; from: string; to: string; amount: number; time: string }[];
   rule: TraceRule | string;
+  /** The case and its linked cases, whose ledgers the graph joins. */
+  caseIds?: number[];
 }
 
 export interface TraceDocument {

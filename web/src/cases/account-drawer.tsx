@@ -98,6 +98,11 @@ export function AccountDrawer({
               {account.balance === null ? t('account.unknown') : formatYuan(account.balance)}
             </Descriptions.Item>
             <Descriptions.Item label={t('account.located')}>{formatYuan(account.located)}</Descriptions.Item>
+            {account.reached !== undefined && (
+              <Descriptions.Item label={t('account.reached')}>
+                {account.reached ? t('common.yes') : t('common.no')}
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('account.stopped')}>{formatYuan(account.stopped)}</Descriptions.Item>
             <Descriptions.Item label={t('account.frozen')}>{formatYuan(account.frozen)}</Descriptions.Item>
             <Descriptions.Item label={t('account.inflow')}>

@@ -121,6 +121,8 @@ export function MoneyFlowGraph({
           stroke: (d: { data?: { stroke?: string } }) => d.data?.stroke ?? '#999',
           lineWidth: (d: { data?: { sink?: unknown } }) => (d.data?.sink ? 2.5 : 1.5),
           lineDash: (d: { data?: { excluded?: boolean } }) => (d.data?.excluded ? [4, 3] : 0),
+          // Accounts the victims' money never reached under any rule are context: drawn faded.
+          opacity: (d: { data?: { faded?: boolean } }) => (d.data?.faded ? 0.55 : 1),
           labelText: (d: { data?: { label?: string } }) => d.data?.label ?? '',
           labelPlacement: 'center',
           labelFontSize: 12,
@@ -167,6 +169,7 @@ export function MoneyFlowGraph({
             text: c.text,
             sink: n.sink,
             excluded: n.state === 'excluded',
+            faded: n.account?.reached === false,
           },
         };
       }),

@@ -359,6 +359,7 @@ export const en: Dictionary = {
   'account.balance': 'Balance',
   'account.unknown': 'Unknown',
   'account.located': "Victims' money located",
+  'account.reached': "Reached by victims' money",
   'account.stopped': 'Stopped',
   'account.frozen': 'Frozen',
   'account.inflow': 'Money in',

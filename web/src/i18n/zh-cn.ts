@@ -353,6 +353,7 @@ export const zhCN = {
   'account.balance': '余额',
   'account.unknown': '未知',
   'account.located': '可追溯受害人资金',
+  'account.reached': '受害人资金流入',
   'account.stopped': '已止付金额',
   'account.frozen': '已冻结金额',
   'account.inflow': '转入',
