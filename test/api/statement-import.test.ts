@@ -3,10 +3,15 @@
  * rows recognised, withdrawal as a whole, broken files refused leaving nothing behind; the
  * transfers reach the case ledger and the trace. On SQLite and PostgreSQL.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.js';
+import { loadConfig } from '../../src/core/config.js';
 import { residentIdCheckChar } from '../../src/engines/identity/resident-id.js';
+import { insertCase } from '../../src/repositories/case.repository.js';
 import { DATABASES } from '../helpers/databases.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
 
@@ -298,5 +303,75 @@ describe.each(DATABASES)('statement import into cases on %s', (database) => {
     expect(presets.fields.map((f: { name: string }) => f.name)).toContain('counterpartyAccount');
     const r = await analyst.request('POST', `/api/cases/${caseId}/statements?fileName=x.csv`, { a: 1 });
     expect(r.statusCode).toBe(415);
+  });
+});
+
+describe('levee import --case on a SQLite data dir (needs a build)', () => {
+  it('imports into the case as a batch audited as levee-cli; levee ledger export writes it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'levee-cli-case-'));
+    const env = { ...process.env, LEVEE_DATA_DIR: dataDir, LEVEE_LOG_LEVEL: 'silent', LEVEE_DEMO: 'true' };
+    delete env['LEVEE_DATABASE_URL'];
+    const ctx = await createContext(loadConfig(env), { prepare: true });
+    let caseId: number;
+    try {
+      caseId = await insertCase(ctx.store.db, {
+        case_no: 'CLI-1',
+        unit_id: 1,
+        scam_type: 'investment',
+        narrative: '',
+        status: 'open',
+        automation: 'paused',
+        loss_total: 0,
+        reported_at: new Date().toISOString(),
+        created_by: 1,
+        created_at: new Date().toISOString(),
+      });
+    } finally {
+      await ctx.close();
+    }
+    const levee = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/levee.js', ...args], { env, encoding: 'utf8' });
+    try {
+      const dry = levee('import', join(FIXTURES, 'flag-utf8.csv'), '--case', 'CLI-1', '--dry-run', '--json');
+      expect(dry.status, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, ok: true, newTransfers: 5 });
+
+      const r = levee(
+        'import',
+        join(FIXTURES, 'flag-utf8.csv'),
+        '--case',
+        String(caseId),
+        '--institution',
+        'ICBC',
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/imported as batch \d+ of case \d+: 5 new transfers, 0 already/);
+      const again = levee('import', join(FIXTURES, 'flag-utf8.csv'), '--case', String(caseId));
+      expect(again.status).toBe(2);
+      expect(again.stderr).toContain('LEVEE_CONFLICT');
+      const broken = levee('import', join(FIXTURES, 'broken-balance.csv'), '--case', String(caseId));
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toMatch(/broken-balance\.csv!8 \[balance\]/);
+
+      const exported = levee('ledger', 'export', String(caseId));
+      expect(exported.status, exported.stderr).toBe(0);
+      const doc = JSON.parse(exported.stdout);
+      expect(doc.transfers).toHaveLength(5);
+      expect(doc.accounts.map((a: { id: string }) => a.id)).toContain('ICBC/6222020200112233445');
+
+      const check = await createContext(loadConfig(env));
+      try {
+        const audit = await check.store.db
+          .selectFrom('audit_log')
+          .select(['username', 'action'])
+          .where('action', '=', 'statement.import')
+          .execute();
+        expect(audit).toEqual([{ username: 'levee-cli', action: 'statement.import' }]);
+      } finally {
+        await check.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

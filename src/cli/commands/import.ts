@@ -10,11 +10,12 @@
  * Without --ledger-out nothing is written: it is a dry run that prints the preview, the rows that
  * could not be read (sheet, line, column, reason) and the balance reconciliation. With
  * --ledger-out the ledger is written — atomically, and only when every row was read and the
- * balances reconcile (or --accept-unreconciled). `--case` is accepted but case storage does not
- * exist yet: it fails with exit 2 until it does. Exit codes: 0 ok, 1 the checks failed (row
+ * balances reconcile (or --accept-unreconciled). With --case <id> the statement is imported into
+ * that case as a batch (or dry-run against it), through the same service as the API. Exit codes: 0 ok, 1 the checks failed (row
  * errors, balance break), 2 bad input (unreadable file, unknown preset, bad mapping, usage).
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatYuan } from '../../core/money.js';
@@ -64,7 +65,7 @@ export function registerImportCommand(program: Command): void {
       'Check a bank statement (.xlsx/.xls/.csv) and turn it into levee.ledger/1 (docs/statement-import.md)',
     )
     .argument('[file]', 'the statement file')
-    .option('--case <id>', 'the case to import into (case storage is not available yet)')
+    .option('--case <id>', 'import into this case (id or case number) as a batch, in the configured database')
     .option('--preset <name>', 'column layout preset (see --list-presets); default: auto')
     .option('--mapping <json>', 'explicit column mapping, or a remembered-mappings file')
     .option('--account <id>', "the statement's own account id (else read from the file)")
@@ -103,11 +104,7 @@ async function runImport(file: string | undefined, o: ImportOptions): Promise<nu
     printPresets(o.json === true);
     return 0;
   }
-  if (o.case !== undefined)
-    throw new UsageError(
-      `case storage is not available yet, so nothing can be imported into case "${o.case}"; ` +
-        'check the file with --dry-run, or write the ledger with --ledger-out <file>',
-    );
+  if (o.case !== undefined) return importIntoCase(file, o.case, o);
   if (!file)
     throw new UsageError('name the statement file: levee import <file> [--dry-run] [--ledger-out <file>]');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
@@ -120,17 +117,7 @@ async function runImport(file: string | undefined, o: ImportOptions): Promise<nu
   // Loaded here, not at the top: exceljs and SheetJS would slow every other levee command.
   const { readStatementFile } = await import('../../engines/statement/file-readers.js');
   const builder = o.ledgerOut ? new LedgerBuilder() : undefined;
-  const bar =
-    o.progress === true || process.stderr.isTTY
-      ? new SingleBar({
-          stream: process.stderr,
-          format: 'import [{bar}] {percentage}% | {value}/{total} bytes',
-          hideCursor: true,
-          clearOnComplete: false,
-          noTTYOutput: true,
-          notTTYSchedule: 2000,
-        })
-      : undefined;
+  const bar = progressBar(o);
   let started = false;
   let result: StatementResult;
   try {
@@ -205,6 +192,108 @@ async function runImport(file: string | undefined, o: ImportOptions): Promise<nu
     printHuman(result, passes, ledgerNote, against);
   }
   return passes ? 0 : 1;
+}
+
+function progressBar(o: ImportOptions): SingleBar | undefined {
+  return o.progress === true || process.stderr.isTTY
+    ? new SingleBar({
+        stream: process.stderr,
+        format: 'import [{bar}] {percentage}% | {value}/{total} bytes',
+        hideCursor: true,
+        clearOnComplete: false,
+        noTTYOutput: true,
+        notTTYSchedule: 2000,
+      })
+    : undefined;
+}
+
+/**
+ * `--case <id|case no>`: import into the case stored in the configured database (LEVEE_DATA_DIR /
+ * LEVEE_DATABASE_URL), as a batch, audited as 'levee-cli' — the same service the API uses.
+ */
+async function importIntoCase(file: string | undefined, caseRef: string, o: ImportOptions): Promise<number> {
+  if (!file) throw new UsageError('name the statement file: levee import <file> --case <id>');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  if (o.ledgerOut || o.against || o.saveMapping)
+    throw new UsageError(
+      '--ledger-out, --against and --save-mapping do not apply with --case (the case ledger is the output)',
+    );
+  if (!['auto', 'utf-8', 'gb18030'].includes(o.encoding))
+    throw new UsageError(`--encoding must be auto, utf-8 or gb18030, got "${o.encoding}"`);
+  const { mapping, memory } = loadMapping(o.mapping);
+  if (memory)
+    throw new UsageError(
+      '--mapping with --case takes one explicit mapping; remembered mappings live in the database',
+    );
+  const { loadConfig } = await import('../../core/config.js');
+  const { createContext } = await import('../../context.js');
+  const { StatementImportService } = await import('../../services/statement-import.service.js');
+  const { LeveeError } = await import('../../core/errors.js');
+  const ctx = await createContext(loadConfig(), { prepare: true });
+  const bar = progressBar(o);
+  let started = false;
+  try {
+    const service = new StatementImportService(
+      ctx.store.db,
+      ctx.audit,
+      ctx.clock,
+      ctx.events,
+      ctx.config.dataDir,
+    );
+    let outcome: Awaited<ReturnType<typeof service.importFileAsOperator>>;
+    try {
+      outcome = await service.importFileAsOperator(caseRef, file, {
+        fileName: basename(file),
+        preset: o.preset,
+        mapping,
+        account: o.account,
+        accountName: o.accountName,
+        institution: o.institution,
+        encoding: o.encoding as 'auto' | 'utf-8' | 'gb18030',
+        dryRun: o.dryRun === true,
+        acceptUnreconciled: o.acceptUnreconciled === true,
+        sendersAsParties: o.sendersAsParties === true,
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      });
+    } finally {
+      if (started) bar?.stop();
+    }
+    if (o.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+    else if (outcome.fileProblem)
+      process.stdout.write(`${outcome.fileProblem.kind}: ${outcome.fileProblem.detail}\n`);
+    else {
+      if (outcome.preview)
+        printHuman({ ...outcome.preview, rowFingerprints: [] }, outcome.ok, 'case import below', undefined);
+      const b = outcome.batch;
+      process.stdout.write(
+        b
+          ? `case        imported as batch ${b.id} of case ${b.case_id}: ${b.transfer_count} new transfers, ` +
+              `${b.duplicate_count} already in the case ledger; file kept as ${b.stored_path}\n`
+          : `case        dry run: ${outcome.newTransfers} transfers would be new, ${outcome.duplicates} are already in the case ledger` +
+              `${outcome.sameFileBatchId ? `; this file is batch ${outcome.sameFileBatchId} already` : ''}\n`,
+      );
+    }
+    if (outcome.fileProblem) return 2;
+    return outcome.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof LeveeError) {
+      process.stderr.write(`levee import: ${error.code}: ${error.message}\n`);
+      const listed = (error.extra?.['errors'] ?? []) as { field: string; message: string }[];
+      for (const e of listed) process.stderr.write(`  ${e.field}: ${e.message}\n`);
+      // Checks that ran and failed (row errors, a balance break) exit 1; anything else is bad input.
+      return error.extra?.['checksFailed'] === true ? 1 : 2;
+    }
+    throw error;
+  } finally {
+    await ctx.close();
+  }
 }
 
 function loadMapping(path: string | undefined): { mapping?: ExplicitMapping; memory?: MappingMemory } {
