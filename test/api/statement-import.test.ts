@@ -309,7 +309,12 @@ describe.each(DATABASES)('statement import into cases on %s', (database) => {
 describe('levee import --case on a SQLite data dir (needs a build)', () => {
   it('imports into the case as a batch audited as levee-cli; levee ledger export writes it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'levee-cli-case-'));
-    const env = { ...process.env, LEVEE_DATA_DIR: dataDir, LEVEE_LOG_LEVEL: 'silent', LEVEE_DEMO: 'true' };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      LEVEE_DATA_DIR: dataDir,
+      LEVEE_LOG_LEVEL: 'silent',
+      LEVEE_DEMO: 'true',
+    };
     delete env['LEVEE_DATABASE_URL'];
     const ctx = await createContext(loadConfig(env), { prepare: true });
     let caseId: number;
