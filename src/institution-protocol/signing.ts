@@ -20,6 +20,7 @@ import {
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
+  randomUUID,
   sign,
   verify,
 } from 'node:crypto';
@@ -151,8 +152,9 @@ export class Keyring {
   }
 }
 
+/** 128 random bits as 32 hex characters (a subset of base64url); randomUUID draws from a cached pool. */
 export function randomNonce(): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+  return randomUUID().replace(/-/g, '');
 }
 
 export interface SignInput {
