@@ -186,6 +186,15 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await nodes.getByText(/^第 1 级账户 李某（.*…5678）/).waitFor({ state: 'attached' });
     await page.getByRole('list', { name: '图例' }).getByText('受害人').waitFor();
 
+    // Any node opens its drawer from the keyboard too: its figures and the exclude action.
+    await pickOption(page, '[aria-label="查找账户"]', '王某', '王某 · 中国工商银行 …0128');
+    const drawer = page.getByRole('dialog', { name: /王某 · 中国工商银行/ });
+    await drawer.getByText('6222021234567890128').waitFor();
+    await drawer.getByText('第 1 级').waitFor();
+    await drawer.getByRole('button', { name: '排除该账户' }).waitFor();
+    await drawer.getByRole('button', { name: /Close|关闭/ }).click();
+    await drawer.waitFor({ state: 'hidden' });
+
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);

@@ -267,5 +267,32 @@ export interface DisposalRequest {
   executedAt: string | null;
   deadlineAt: string | null;
   result: { heldAmount?: number; balance?: number } | null;
+  /** The institution's execution result code, when the source gives it as text. */
+  resultText?: string | null;
   lastError: string | null;
+}
+
+/** A row of GET /api/gateway/requests (the gateway's own view of the same requests). */
+export interface GatewayRequest {
+  id: number;
+  requestId: string;
+  caseId: number | null;
+  caseNo: string | null;
+  type: string;
+  institution: string;
+  account: string | null;
+  amount: number | null;
+  state: string;
+  attempts: number;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  sentAt: string | null;
+  acknowledgedAt: string | null;
+  executedAt: string | null;
+  deadlineAt: string | null;
+  heldAmount: number | null;
+  result: string | null;
+  lastError: string | null;
+  renews: string | null;
 }

@@ -9,6 +9,7 @@ import type {
   CaseGraph,
   CaseSummary,
   DisposalRequest,
+  GatewayRequest,
   Institution,
   IntakeBody,
   IntakeResult,
@@ -27,6 +28,48 @@ export async function optional<T>(promise: Promise<T>): Promise<T | null> {
     return await promise;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** The gateway's row in the tracker's shape. */
+export function fromGateway(r: GatewayRequest): DisposalRequest {
+  return {
+    id: r.id,
+    requestId: r.requestId,
+    type: r.type,
+    institution: r.institution,
+    account: r.account ?? '',
+    amount: r.amount,
+    state: r.state,
+    attempts: r.attempts,
+    reason: r.reason,
+    createdAt: r.createdAt,
+    sentAt: r.sentAt,
+    executedAt: r.executedAt,
+    deadlineAt: r.deadlineAt,
+    result: r.heldAmount === null ? null : { heldAmount: r.heldAmount },
+    resultText: r.result,
+    lastError: r.lastError,
+  };
+}
+
+/**
+ * The case's requests: GET /api/cases/:id/requests (the contract), else the gateway's list filtered
+ * by case. `null` when neither is there or the role may not read the gateway.
+ */
+async function caseRequests(id: number, signal?: AbortSignal): Promise<Items<DisposalRequest> | null> {
+  const own = await optional(api.get<Items<DisposalRequest>>(`/api/cases/${id}/requests`, undefined, signal));
+  if (own !== null) return own;
+  try {
+    const rows = await api.get<Items<GatewayRequest>>(
+      '/api/gateway/requests',
+      { caseId: id, limit: 500 },
+      signal,
+    );
+    return { items: rows.items.map(fromGateway) };
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return null;
     throw error;
   }
 }
@@ -55,8 +98,9 @@ export const caseApi = {
     optional(api.get<TraceDocument>(`${base(id)}/trace`, { rule }, signal)),
   compare: (id: number, signal?: AbortSignal) =>
     optional(api.get<TraceComparison>(`${base(id)}/trace/compare`, undefined, signal)),
-  requests: (id: number, signal?: AbortSignal) =>
-    optional(api.get<Items<DisposalRequest>>(`${base(id)}/requests`, undefined, signal)),
+  requests: (id: number, signal?: AbortSignal) => caseRequests(id, signal),
+  renewRequest: (requestId: number, reason: string) =>
+    api.post<GatewayRequest>(`/api/gateway/requests/${requestId}/renew`, { reason }),
   setAutomation: (id: number, state: 'running' | 'paused', reason: string) =>
     api.post<CaseSummary>(`${base(id)}/automation`, { state, reason }),
   exclude: (id: number, key: string, reason: string) =>

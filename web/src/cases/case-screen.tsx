@@ -7,6 +7,7 @@ import {
   Descriptions,
   Result,
   Row,
+  Select,
   Skeleton,
   Space,
   Table,
@@ -344,7 +345,23 @@ export function CaseScreen() {
         <Col xs={24} xl={17}>
           <Card
             title={t('graph.title')}
-            extra={<RuleSwitch rule={rule} onChange={setRule} />}
+            extra={
+              <Space wrap>
+                <Select
+                  aria-label={t('graph.find')}
+                  placeholder={t('graph.find')}
+                  showSearch={{ optionFilterProp: 'label' }}
+                  style={{ width: 220 }}
+                  value={null}
+                  onChange={(key: string) => setSelected(key)}
+                  options={(model?.nodes ?? []).map((n) => ({
+                    value: n.id,
+                    label: n.kind === 'victim' ? n.title : `${n.title} · ${n.subtitle}`,
+                  }))}
+                />
+                <RuleSwitch rule={rule} onChange={setRule} />
+              </Space>
+            }
             styles={{ body: { paddingTop: 12 } }}
           >
             {graph.data === null && (
@@ -382,6 +399,11 @@ export function CaseScreen() {
                   requests={requests.data === null ? null : requests.data?.items}
                   institutions={institutions.data?.items}
                   loading={requests.loading}
+                  mayRenew={me.permissions.includes('gateway.write')}
+                  onRenewed={() => {
+                    requests.refresh();
+                    timeline.refresh();
+                  }}
                 />
               ),
             },
