@@ -50,6 +50,8 @@ describe('levee trace', () => {
     // canonical form: sorted keys, one-space indentation, final newline
     expect(a.stdout.startsWith('{\n "accounts": {\n  "A": {\n   "balance": 500000,')).toBe(true);
     expect(a.stdout.endsWith('}\n')).toBe(true);
+    // the slow reference engine, a cross-check anyone can read, prints the same bytes
+    expect(levee('--rule', 'prorata', '--engine', 'reference', mulePath).stdout).toBe(a.stdout);
   });
 
   it('prints the four rules side by side as a table', () => {
