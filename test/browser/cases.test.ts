@@ -161,6 +161,8 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await page.getByText('身份证号未通过校验').waitFor();
     expect(await page.locator('#victim_idNumber').getAttribute('aria-invalid')).toBe('true');
     expect(await countCases()).toBe(before);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${RESULTS_DIR}/case-intake-error.png`, fullPage: true });
 
     await page.locator('#victim_idNumber').fill('11010519491231002X');
     await page.getByRole('button', { name: '保存并推送' }).click();
@@ -206,6 +208,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await tracing.getByTitle('后进先出').click();
     await tracing.getByText('后转入的资金先转出').waitFor();
     expect(await tracing.getByText('先转入的资金先转出（Clayton 规则）').count()).toBe(0);
+    await page.screenshot({ path: `${RESULTS_DIR}/case-tracing.png`, fullPage: true });
 
     // The report under the chosen rule: the JSON view, or — until the endpoint exists — a notice.
     await page.getByRole('button', { name: '资金分析报告' }).click();
@@ -254,6 +257,21 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await page.getByRole('navigation').getByRole('menuitem', { name: '案件' }).click();
     await page.getByRole('heading', { name: '案件列表' }).waitFor();
     await page.getByRole('row', { name: /赵女士.*¥350,000\.50/ }).waitFor();
+
+    // In English: the list, then the case page with its graph list and tabs.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Cases' }).waitFor();
+    await page.getByRole('button', { name: 'New report' }).waitFor();
+    await page
+      .getByRole('row', { name: /¥350,000\.50/ })
+      .getByRole('link')
+      .click();
+    await page.getByRole('heading', { name: /^Case / }).waitFor();
+    await page.getByRole('tab', { name: 'Tracing' }).waitFor();
+    await page
+      .getByRole('list', { name: 'Money-flow nodes' })
+      .getByText(/^Level-1 account 王某/)
+      .waitFor({ state: 'attached' });
 
     expect(pageErrors).toEqual([]);
   }, 180_000);

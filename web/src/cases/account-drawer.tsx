@@ -106,10 +106,12 @@ export function AccountDrawer({
             <Descriptions.Item label={t('account.stopped')}>{formatYuan(account.stopped)}</Descriptions.Item>
             <Descriptions.Item label={t('account.frozen')}>{formatYuan(account.frozen)}</Descriptions.Item>
             <Descriptions.Item label={t('account.inflow')}>
-              {formatYuan(inflow.reduce((s, e) => s + e.amount, 0))}（{inflow.length}）
+              {formatYuan(inflow.reduce((s, e) => s + e.amount, 0))}
+              {t('punct.paren', { text: inflow.length })}
             </Descriptions.Item>
             <Descriptions.Item label={t('account.outflow')}>
-              {formatYuan(outflow.reduce((s, e) => s + e.amount, 0))}（{outflow.length}）
+              {formatYuan(outflow.reduce((s, e) => s + e.amount, 0))}
+              {t('punct.paren', { text: outflow.length })}
             </Descriptions.Item>
           </Descriptions>
           {byOrigin !== undefined && Object.keys(byOrigin).length > 0 && (

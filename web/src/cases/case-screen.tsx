@@ -247,7 +247,8 @@ function Artefacts({ detail }: { detail: CaseDetail }) {
             <Space wrap>
               {detail.links.map((l) => (
                 <Link key={l.caseId} to={`/cases/${l.caseId}`}>
-                  {l.caseNo}（{l.reason}）
+                  {l.caseNo}
+                  {t('punct.paren', { text: l.reason })}
                 </Link>
               ))}
             </Space>

@@ -206,7 +206,7 @@ export function IntakeScreen() {
     const key = FIELD_LABELS[leaf];
     const index = path.find((p): p is number => typeof p === 'number');
     const name = key === undefined ? leaf : t(key);
-    return index === undefined ? name : `${name}（#${index + 1}）`;
+    return index === undefined ? name : `${name}${t('punct.paren', { text: `#${index + 1}` })}`;
   };
 
   const submit = async (values: IntakeValues) => {
@@ -417,6 +417,7 @@ export function IntakeScreen() {
                     <Col xs={24} md={4}>
                       <Form.Item
                         label={t('intake.amount')}
+                        required
                         name={[field.name, 'amount']}
                         rules={[
                           {

@@ -136,20 +136,30 @@ export function RequestTracker({
           expandedRowRender: (r) => (
             <div style={{ lineHeight: 1.9 }}>
               <div>
-                <Typography.Text type="secondary">{t('requests.requestId')}：</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('requests.requestId')}
+                  {t('punct.colon')}
+                </Typography.Text>
                 <code>{r.requestId}</code>
               </div>
               <div>
-                <Typography.Text type="secondary">{t('requests.sentAt')}：</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('requests.sentAt')}
+                  {t('punct.colon')}
+                </Typography.Text>
                 {formatCaseTime(r.sentAt, locale, true)}
                 <Typography.Text type="secondary" style={{ marginInlineStart: 24 }}>
-                  {t('requests.executedAt')}：
+                  {t('requests.executedAt')}
+                  {t('punct.colon')}
                 </Typography.Text>
                 {formatCaseTime(r.executedAt, locale, true)}
               </div>
               {r.result && (
                 <div>
-                  <Typography.Text type="secondary">{t('requests.result')}：</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t('requests.result')}
+                    {t('punct.colon')}
+                  </Typography.Text>
                   {r.result.heldAmount !== undefined &&
                     t('requests.held', { amount: formatYuan(r.result.heldAmount) })}{' '}
                   {r.result.balance !== undefined &&
@@ -158,7 +168,10 @@ export function RequestTracker({
               )}
               {r.lastError && (
                 <div>
-                  <Typography.Text type="danger">{t('requests.lastError')}：</Typography.Text>
+                  <Typography.Text type="danger">
+                    {t('requests.lastError')}
+                    {t('punct.colon')}
+                  </Typography.Text>
                   {r.lastError}
                 </div>
               )}

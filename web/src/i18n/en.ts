@@ -207,6 +207,8 @@ export const en: Dictionary = {
   'error.generic': 'The action failed',
 
   // Cases (issue 5): list, intake, case page, graph, requests, tracing.
+  'punct.colon': ': ',
+  'punct.paren': ' ({text})',
   'cases.heading': 'Cases',
   'cases.scopeNote': 'Cases of {unit} and its units, newest first',
   'cases.new': 'New report',

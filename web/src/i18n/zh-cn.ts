@@ -202,6 +202,8 @@ export const zhCN = {
   'error.generic': '操作失败',
 
   // Cases (issue 5): list, intake, case page, graph, requests, tracing.
+  'punct.colon': '：',
+  'punct.paren': '（{text}）',
   'cases.heading': '案件列表',
   'cases.scopeNote': '{unit}及下辖单位的案件，按接报时间倒序',
   'cases.new': '新建警情',
