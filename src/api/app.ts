@@ -96,7 +96,8 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
     for (const method of methods)
       if (method !== 'HEAD')
         routeTable.push({ method, url: route.url, access: route.config?.access ?? 'session' });
-    if (!route.schema || route.url.startsWith('/api/docs')) return;
+    // API routes answer problem documents; the institutions' callback speaks the protocol's own error shape.
+    if (!route.schema || route.url.startsWith('/api/docs') || !route.url.startsWith('/api/')) return;
     route.schema.response = { ...(route.schema.response as object), '4XX': Problem, '5XX': Problem };
   });
 

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isLeveeError } from '../core/errors.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerTraceCommand } from './commands/trace.js';
+import { registerGatewayCommand } from './commands/gateway.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerLedgerCommand } from './commands/ledger.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerUserCommand(program);
   registerAuditCommand(program);
   registerLedgerCommand(program);
+  registerGatewayCommand(program);
   registerTraceCommand(program);
   registerImportCommand(program);
   registerSimCommand(program);

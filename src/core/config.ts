@@ -21,6 +21,8 @@ export interface LeveeConfig {
   readonly bodyLimitBytes: number;
   readonly timeZone: string;
   readonly natsUrl: string | undefined;
+  readonly gatewayDispatch: 'auto' | 'true' | 'false';
+  readonly natsStream: string;
   readonly webDir: string | undefined;
 }
 
@@ -95,6 +97,16 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
       'nats://host:port of a JetStream server to spread work over processes; in-process when empty',
   },
   {
+    name: 'LEVEE_GATEWAY_DISPATCH',
+    default: 'auto',
+    description: 'Send the outbox from this process: auto (yes unless LEVEE_NATS_URL is set), true or false',
+  },
+  {
+    name: 'LEVEE_NATS_STREAM',
+    default: 'LEVEE_GATEWAY',
+    description: 'JetStream stream of this installation (its subject and worker consumer are named after it)',
+  },
+  {
     name: 'LEVEE_WEB_DIR',
     default: '<package>/dist/web',
     description: 'Folder of the built console served at /',
@@ -122,6 +134,26 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new LeveeError('LEVEE_CONFIG', `${name} must be true or false, got "${raw}"`, { field: name });
+}
+
+function enumVar<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new LeveeError('LEVEE_CONFIG', `${name} must be one of ${allowed.join(', ')}, got "${raw}"`, {
+      field: name,
+    });
+  }
+  return raw as T;
+}
+
+function streamName(value: string): string {
+  if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(value)) {
+    throw new LeveeError('LEVEE_CONFIG', `LEVEE_NATS_STREAM must be capitals, digits and _, got "${value}"`, {
+      field: 'LEVEE_NATS_STREAM',
+    });
+  }
+  return value;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -173,6 +205,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<LeveeConfi
     bodyLimitBytes: intVar(env, 'LEVEE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     timeZone,
     natsUrl,
+    gatewayDispatch: enumVar(env, 'LEVEE_GATEWAY_DISPATCH', ['auto', 'true', 'false'] as const, 'auto'),
+    natsStream: streamName(env['LEVEE_NATS_STREAM'] || 'LEVEE_GATEWAY'),
     webDir: env['LEVEE_WEB_DIR'] || undefined,
     ...overrides,
   };

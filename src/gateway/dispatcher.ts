@@ -50,6 +50,7 @@ export class Dispatcher {
   private busy: Promise<void> | undefined;
   private again = false;
   private inFlight = 0;
+  private warnedNoKeys = false;
   private readonly buckets = new TokenBuckets();
 
   constructor(
@@ -114,7 +115,17 @@ export class Dispatcher {
 
   /** One round: lease what is due and send it; ask for overdue answers. Returns how many were sent. */
   async tick(): Promise<number> {
-    const client = await this.ensureClient();
+    let client: InstitutionClient;
+    try {
+      client = await this.ensureClient();
+    } catch (error) {
+      // No keys loaded yet: nothing can be sent; say so once, keep polling for when they arrive.
+      if (!this.warnedNoKeys) this.logger.warn({ err: error }, 'gateway idle: no signing key or endpoints');
+      this.warnedNoKeys = true;
+      this.gateway.invalidate();
+      return 0;
+    }
+    this.warnedNoKeys = false;
     const now = this.clock.now();
     const free = this.opts.concurrency - this.inFlight;
     if (free <= 0) return 0;

@@ -48,7 +48,13 @@ export async function claimDue(
   if (ids.length === 0) return [];
   return db
     .updateTable('gateway_request')
-    .set({ state: 'sent', lease_owner: owner, lease_until: leaseUntilIso, updated_at: nowIso })
+    .set({
+      state: 'sent',
+      lease_owner: owner,
+      dispatched_by: owner,
+      lease_until: leaseUntilIso,
+      updated_at: nowIso,
+    })
     .where('id', 'in', ids)
     .returningAll()
     .execute();
@@ -64,7 +70,13 @@ export async function claimOne(
 ): Promise<GatewayRequestRow | undefined> {
   return db
     .updateTable('gateway_request')
-    .set({ state: 'sent', lease_owner: owner, lease_until: leaseUntilIso, updated_at: nowIso })
+    .set({
+      state: 'sent',
+      lease_owner: owner,
+      dispatched_by: owner,
+      lease_until: leaseUntilIso,
+      updated_at: nowIso,
+    })
     .where('id', '=', id)
     .where((eb) =>
       eb.or([

@@ -286,6 +286,7 @@ export interface GatewayRequestTable {
   next_attempt_at: string;
   lease_owner: string | null;
   lease_until: string | null;
+  dispatched_by: ColumnType<string | null, string | null | undefined, string | null>;
   last_error: string | null;
   result: string | null;
   feedback: string | null;

@@ -24,6 +24,8 @@ export function registerServeCommand(program: Command): void {
       const ctx = await createContext(config, { prepare: true });
       const app = await buildApp(ctx);
       const address = await app.listen({ host: config.host, port: config.port });
+      const { startGateway } = await import('../../gateway/runtime.js');
+      const gateway = await startGateway(ctx);
       const lines = [
         `Levee is listening on ${address}  (database: ${ctx.store.displayUrl})`,
         `  console:  ${address}/`,
@@ -36,6 +38,7 @@ export function registerServeCommand(program: Command): void {
       }
       process.stdout.write(`${lines.join('\n')}\n`);
       const stop = async () => {
+        await gateway.stop();
         await app.close();
         await ctx.close();
         process.exit(0);

@@ -52,6 +52,8 @@ export async function up(db: AnyDb, caps: Capabilities): Promise<void> {
     .addColumn('next_attempt_at', 'text', (c) => c.notNull())
     .addColumn('lease_owner', 'text')
     .addColumn('lease_until', 'text')
+    // Which dispatcher process sent it last (operations: who is doing the work).
+    .addColumn('dispatched_by', 'text')
     .addColumn('last_error', 'text')
     .addColumn('result', 'text')
     .addColumn('feedback', 'text')

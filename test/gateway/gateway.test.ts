@@ -1,0 +1,223 @@
+/** The gateway against the simulated institutions: exactly once, bad input refused before queueing, forged callbacks refused. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../helpers/server.js';
+import { eventually, type GatewayHarness, simAccount, startGatewayHarness } from './_gateway-harness.js';
+
+describe('gateway with a clean institution network', () => {
+  let h: GatewayHarness;
+  let duty: Session;
+  let caseId: number;
+  beforeAll(async () => {
+    h = await startGatewayHarness();
+    duty = await h.t.login('duty');
+    const intake = await duty.request('POST', '/api/cases', {
+      scamType: 'investment',
+      narrative: '',
+      victim: { name: '测试', idNumber: '11010519491231002X', phone: '13800138000', address: '', unitId: 1 },
+      payments: [
+        {
+          time: '2026-11-01T10:00:00+08:00',
+          amount: 1000_00,
+          channel: 'bank-transfer',
+          institution: 'ICBC',
+          account: '6222020000000000001',
+          accountName: '某',
+        },
+      ],
+    });
+    caseId = intake.json().case.id;
+  });
+  afterAll(async () => h?.close());
+
+  const count = async () =>
+    Number(
+      (
+        await h.t.ctx.store.db
+          .selectFrom('gateway_request')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('sends a stop-payment, the institution executes it once, the feedback comes back by callback', async () => {
+    const mule = simAccount(h.sim, 0, 0);
+    const created = await duty.request('POST', '/api/gateway/requests', {
+      caseId,
+      institution: mule.institution,
+      reason: '紧急止付',
+      request: { type: 'stop-payment', account: { number: mule.number, name: mule.name }, amount: 500_00 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id, requestId } = created.json();
+    const done = await eventually(async () => {
+      const r = (await duty.request('GET', `/api/gateway/requests/${id}`)).json();
+      return r.state === 'executed' || r.state === 'failed' ? r : undefined;
+    });
+    expect(done).toMatchObject({ state: 'executed', type: 'stop-payment', institution: mule.institution });
+    expect(done.deadlineAt).not.toBeNull();
+    expect(h.sim.simulator.executionCount(mule.institution, requestId)).toBe(1);
+    const feedback = await h.t.ctx.store.db
+      .selectFrom('gateway_feedback')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .execute();
+    expect(feedback.map((f) => f.via)).toEqual(['callback']);
+  });
+
+  it('refuses bad input before anything is queued, naming the field', async () => {
+    const mule = simAccount(h.sim, 0, 1);
+    const before = await count();
+    const cases: [unknown, string, RegExp][] = [
+      [
+        {
+          caseId,
+          institution: 'NOBANK',
+          reason: '测试',
+          request: { type: 'holder-query', account: { number: mule.number } },
+        },
+        'institution',
+        /unknown institution/,
+      ],
+      [
+        {
+          caseId,
+          institution: mule.institution,
+          reason: '测试',
+          request: { type: 'holder-query', account: { number: '12AB' } },
+        },
+        'account.number',
+        /number/,
+      ],
+      [
+        {
+          caseId,
+          institution: mule.institution,
+          reason: '测试',
+          request: { type: 'stop-payment', account: { number: mule.number, name: mule.name }, amount: 0 },
+        },
+        'amount',
+        /amount/,
+      ],
+      [
+        {
+          caseId,
+          institution: mule.institution,
+          reason: '测试',
+          request: {
+            type: 'transaction-query',
+            account: { number: mule.number, name: mule.name },
+            from: '2099-01-01T00:00:00Z',
+            to: '2099-01-02T00:00:00Z',
+          },
+        },
+        'from',
+        /future/,
+      ],
+    ];
+    for (const [body, field, message] of cases) {
+      const response = await duty.request('POST', '/api/gateway/requests', body);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().field).toBe(field);
+      expect(response.json().detail).toMatch(message);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses a forged callback and stores nothing', async () => {
+    const before = Number(
+      (
+        await h.t.ctx.store.db
+          .selectFrom('gateway_feedback')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const response = await fetch(`${h.url}/gateway/callbacks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-levee-key-id': 'ICBC',
+        'x-levee-timestamp': String(Date.now()),
+        'x-levee-nonce': 'abcdefgh12345678',
+        'x-levee-signature': 'AAAA',
+      },
+      body: JSON.stringify({
+        type: 'stop-payment',
+        feedbackId: 'forged-1',
+        seq: 1,
+        institution: 'ICBC',
+        requestId: 'LV-forged',
+        result: 'executed',
+        answeredAt: new Date().toISOString(),
+      }),
+    });
+    expect(response.status).toBe(401);
+    const after = Number(
+      (
+        await h.t.ctx.store.db
+          .selectFrom('gateway_feedback')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    expect(after).toBe(before);
+  });
+
+  it('shows a liaison only the requests addressed to its institution', async () => {
+    const liaison = await h.t.login('liaison.icbc');
+    const mine = (await liaison.request('GET', '/api/gateway/requests')).json().items;
+    expect(mine.every((r: { institution: string }) => r.institution === 'ICBC')).toBe(true);
+    const other = await liaison.request('GET', '/api/gateway/requests?institution=CCB');
+    expect(other.json().code).toBe('LEVEE_OUT_OF_SCOPE');
+  });
+});
+
+describe('gateway under injected faults', () => {
+  let h: GatewayHarness;
+  beforeAll(async () => {
+    h = await startGatewayHarness({ faults: 'chaos' });
+  });
+  afterAll(async () => h?.close());
+
+  it('gets every request executed exactly once at the institution despite 5xx, timeouts, lost acks and dropped or duplicated callbacks', async () => {
+    const ids: { id: number; requestId: string; institution: string }[] = [];
+    await h.t.ctx.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 30; i++) {
+        const mule = simAccount(h.sim, i % 3, Math.floor(i / 3) % 2);
+        const r = await h.t.ctx.gateway.enqueue(trx, {
+          caseId: null,
+          institution: mule.institution,
+          draft:
+            i % 2
+              ? { type: 'holder-query', account: { number: mule.number } }
+              : { type: 'freeze', account: { number: mule.number, name: mule.name }, amount: 1_00 },
+          reason: 'chaos test',
+          createdBy: 'test',
+        });
+        ids.push({ ...r, institution: mule.institution });
+      }
+    });
+    h.t.ctx.gateway.kick(ids.map((r) => r.id));
+    const settled = await eventually(
+      async () => {
+        const rows = await h.t.ctx.store.db
+          .selectFrom('gateway_request')
+          .select(['state'])
+          .where(
+            'id',
+            'in',
+            ids.map((r) => r.id),
+          )
+          .execute();
+        return rows.every((r) => r.state === 'executed' || r.state === 'failed') ? rows : undefined;
+      },
+      1200,
+      50,
+    );
+    expect(settled?.map((r) => r.state)).toEqual(ids.map(() => 'executed'));
+    for (const r of ids) expect(h.sim.simulator.executionCount(r.institution, r.requestId)).toBe(1);
+    expect(h.sim.simulator.stats().duplicateExecutions).toBe(0);
+    const feedback = await h.t.ctx.store.db.selectFrom('gateway_feedback').select(['request_id']).execute();
+    expect(new Set(feedback.map((f) => f.request_id)).size).toBe(feedback.length);
+  });
+});
