@@ -144,13 +144,15 @@ describe('levee trace', () => {
       't3',
       't6',
     ]);
-    const p = levee('--rule', 'lifo', '--poison', 'V3', mulePath);
+    const p = levee('--rule', 'lifo', '--poison', '--victim', 'V3', mulePath);
     expect(JSON.parse(p.stdout).accounts.map((a: { account: string }) => a.account)).toEqual([
       'A',
       'B2',
       'C2',
       'MERCH',
     ]);
+    const all = JSON.parse(levee('--rule', 'fifo', mulePath, '--poison').stdout);
+    expect(all.accounts).toHaveLength(9);
     const unknown = levee('--rule', 'fifo', '--explain', 'ZZ', mulePath);
     expect([unknown.code, unknown.stdout]).toEqual([2, '']);
     expect(unknown.stderr).toMatch(/"ZZ"/);

@@ -2,7 +2,7 @@
  * `levee trace`: the fund-flow tracing engine on a ledger file.
  *
  *   levee trace --rule <fifo|lifo|libr|prorata|all> <ledger.json | transfers.csv | folder>
- *     [--explain <account>[:<origin>]] [--poison [victim]] [--table]
+ *     [--explain <account>[:<origin>]] [--poison [--victim <id>]] [--frozen <file>] [--table]
  *     [--parties <csv>] [--accounts <csv>] [--currency <code>] [--progress]
  *
  * Prints one canonical JSON document (levee.trace/1, or an object of them keyed by rule for
@@ -39,7 +39,8 @@ import { ExitCode } from '../exit-code.js';
 interface TraceOptions {
   rule: string;
   explain?: string;
-  poison?: string | boolean;
+  poison?: boolean;
+  victim?: string;
   table?: boolean;
   parties?: string;
   accounts?: string;
@@ -62,7 +63,8 @@ export function registerTraceCommand(program: Command): void {
     )
     .requiredOption('--rule <rule>', `tracing rule: ${TRACE_RULES.join(', ')} or all`)
     .option('--explain <account[:origin]>', 'explain how the money in an account got there, path by path')
-    .option('--poison [victim]', 'every account that received victim money, with the first transfer that did')
+    .option('--poison', 'every account that received victim money, with the first transfer that did')
+    .option('--victim <id>', 'with --poison: only this victim’s money')
     .option('--table', 'with --rule all: a text table side by side instead of JSON')
     .option('--parties <file>', 'parties CSV (id,role); default parties.csv next to the transfers')
     .option('--accounts <file>', 'accounts CSV (id,opening,sink); default accounts.csv next to the transfers')
@@ -108,8 +110,7 @@ async function traceCommand(path: string, o: TraceOptions): Promise<string> {
     return canonicalJson(explainAccount(ledger, rule, account, origin));
   }
   if (o.frozen !== undefined) return canonicalJson(restitution(ledger, rule, o));
-  if (o.poison !== undefined)
-    return canonicalJson(poisonReach(ledger, rule, typeof o.poison === 'string' ? o.poison : undefined));
+  if (o.poison !== undefined) return canonicalJson(poisonReach(ledger, rule, o.victim));
   const impl = o.engine === 'reference' ? referenceTrace : fastTrace;
   if (rules.length === 1) return canonicalJson(impl(ledger, rule));
   const all = Object.fromEntries(rules.map((r) => [r, impl(ledger, r)])) as Record<TraceRule, TraceDocument>;
