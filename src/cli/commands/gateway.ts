@@ -36,20 +36,18 @@ export function registerGatewayCommand(program: Command): void {
         const result = await ctx.gateway.importKeys(keys, 'levee-cli', {
           ratePerSecond: Number(options.rate),
         });
-        await ctx.store.db
-          .transaction()
-          .execute((trx) =>
-            ctx.audit.record(trx, {
-              userId: null,
-              username: 'levee-cli',
-              unitId: null,
-              action: 'gateway.keys-import',
-              targetType: 'file',
-              targetId: file,
-              ip: 'local',
-              detail: { institutions: result.institutions },
-            }),
-          );
+        await ctx.store.db.transaction().execute((trx) =>
+          ctx.audit.record(trx, {
+            userId: null,
+            username: 'levee-cli',
+            unitId: null,
+            action: 'gateway.keys-import',
+            targetType: 'file',
+            targetId: file,
+            ip: 'local',
+            detail: { institutions: result.institutions },
+          }),
+        );
         process.stdout.write(
           `loaded Levee key "${keys.levee.keyId}" and ${result.institutions} institution endpoints\n`,
         );
