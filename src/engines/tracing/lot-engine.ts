@@ -616,10 +616,21 @@ class LotEngine {
         if (sums[o] === 0) touched[t++] = o;
         sums[o]! += this.mapAmount[s + k]!;
       }
-      const keys = touched.subarray(0, t).sort();
+      // Few origins per account: insertion sort in place beats a subarray and its sort.
+      if (t > 32) touched.subarray(0, t).sort();
+      else
+        for (let k = 1; k < t; k++) {
+          const v = touched[k]!;
+          let j = k - 1;
+          while (j >= 0 && touched[j]! > v) {
+            touched[j + 1] = touched[j]!;
+            j--;
+          }
+          touched[j + 1] = v;
+        }
       if (top + t > outO.length) [outO, outA] = grow(outO, outA, top + t);
       for (let k = 0; k < t; k++) {
-        const o = keys[k]!;
+        const o = touched[k]!;
         outO[top] = o;
         outA[top] = sums[o]!;
         sums[o] = 0;
