@@ -114,9 +114,14 @@ describe('levee import', () => {
     expect(JSON.parse(again.stdout).sheets[0].preset).toBe('remembered');
   });
 
-  it('--case fails with exit 2 until case storage exists', () => {
-    const r = levee(join(FIXTURES, 'flag-utf8.csv'), '--case', 'C-1');
+  it('--case names a case that does not exist: exit 2 (imports into cases: test/api/statement-import.test.ts)', () => {
+    const dataDir = tmp();
+    const r = spawnSync(
+      process.execPath,
+      ['bin/levee.js', 'import', join(FIXTURES, 'flag-utf8.csv'), '--case', 'C-1'],
+      { env: { ...process.env, LEVEE_LOG_LEVEL: 'silent', LEVEE_DATA_DIR: dataDir }, encoding: 'utf8' },
+    );
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/case storage is not available yet/);
+    expect(r.stderr).toMatch(/LEVEE_NOT_FOUND: no case "C-1"/);
   });
 });

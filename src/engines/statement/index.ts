@@ -13,3 +13,4 @@ export * from './presets.js';
 export * from './reconcile.js';
 export * from './row-parser.js';
 export * from './statement-parser.js';
+export * from './transaction.js';

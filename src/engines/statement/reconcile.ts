@@ -42,42 +42,71 @@ interface Reading {
   first: BalanceBreak | undefined;
 }
 
-interface Where {
-  sheet: string;
-  line: number;
-}
-
+/**
+ * Per-account state is scalars only: the hot path (one push per row) allocates nothing, and the
+ * last account's state is cached so single-account statements skip the map lookup.
+ */
 class AccountState {
   rows = 0;
   withBalance = 0;
   pairs = 0;
-  prev: { balance: number; signed: number; line: number } | undefined;
+  hasPrev = false;
+  prevBalance = 0;
+  prevSigned = 0;
+  prevLine = 0;
   forward: Reading = { breaks: 0, first: undefined };
   backward: Reading = { breaks: 0, first: undefined };
   later = 0;
   earlier = 0;
   prevEpoch: number | undefined;
-  first: { balance: number | undefined; signed: number } | undefined;
-  last: { balance: number | undefined; signed: number } | undefined;
+  hasFirst = false;
+  firstBalance: number | undefined;
+  firstSigned = 0;
+  lastBalance: number | undefined;
+  lastSigned = 0;
 
   constructor(readonly account: string) {}
 }
 
-function note(reading: Reading, where: Where, previousLine: number, expected: number, found: number) {
+function note(
+  reading: Reading,
+  sheet: string,
+  line: number,
+  previousLine: number,
+  expected: number,
+  found: number,
+) {
   if (expected === found) return;
   reading.breaks++;
-  reading.first ??= { sheet: where.sheet, line: where.line, previousLine, expected, found };
+  reading.first ??= { sheet, line, previousLine, expected, found };
 }
 
 export class BalanceReconciler {
   private readonly states = new Map<string, AccountState>();
+  private last: AccountState | undefined;
 
-  /** `signed`: + for money in, − for money out (fen). */
-  push(account: string, signed: number, balance: number | undefined, epochMs: number, where: Where): void {
-    let s = this.states.get(account);
-    if (s === undefined) {
-      s = new AccountState(account);
-      this.states.set(account, s);
+  /**
+   * `signed`: + for money in, − for money out (fen). The row's place is `{ sheet, line }` or, on
+   * the hot path, the sheet name and the line as two arguments (no object per row).
+   */
+  push(
+    account: string,
+    signed: number,
+    balance: number | undefined,
+    epochMs: number,
+    where: { readonly sheet: string; readonly line: number } | string,
+    lineNumber = 0,
+  ): void {
+    const sheet = typeof where === 'string' ? where : where.sheet;
+    const line = typeof where === 'string' ? lineNumber : where.line;
+    let s = this.last;
+    if (s === undefined || s.account !== account) {
+      s = this.states.get(account);
+      if (s === undefined) {
+        s = new AccountState(account);
+        this.states.set(account, s);
+      }
+      this.last = s;
     }
     s.rows++;
     if (s.prevEpoch !== undefined) {
@@ -85,19 +114,27 @@ export class BalanceReconciler {
       else if (epochMs < s.prevEpoch) s.earlier++;
     }
     s.prevEpoch = epochMs;
-    s.first ??= { balance, signed };
-    s.last = { balance, signed };
+    if (!s.hasFirst) {
+      s.hasFirst = true;
+      s.firstBalance = balance;
+      s.firstSigned = signed;
+    }
+    s.lastBalance = balance;
+    s.lastSigned = signed;
     if (balance === undefined) {
-      s.prev = undefined; // a row without a balance breaks the chain; the next pair starts afresh
+      s.hasPrev = false; // a row without a balance breaks the chain; the next pair starts afresh
       return;
     }
     s.withBalance++;
-    if (s.prev !== undefined) {
+    if (s.hasPrev) {
       s.pairs++;
-      note(s.forward, where, s.prev.line, s.prev.balance + signed, balance);
-      note(s.backward, where, s.prev.line, s.prev.balance - s.prev.signed, balance);
+      note(s.forward, sheet, line, s.prevLine, s.prevBalance + signed, balance);
+      note(s.backward, sheet, line, s.prevLine, s.prevBalance - s.prevSigned, balance);
     }
-    s.prev = { balance, signed, line: where.line };
+    s.hasPrev = true;
+    s.prevBalance = balance;
+    s.prevSigned = signed;
+    s.prevLine = line;
   }
 
   result(): Reconciliation {
@@ -118,8 +155,10 @@ function summarise(s: AccountState): AccountReconciliation {
   if (s.later !== s.earlier) newestFirst = s.earlier > s.later;
   else newestFirst = s.backward.breaks < s.forward.breaks;
   const reading = newestFirst ? s.backward : s.forward;
-  const earliest = newestFirst ? s.last : s.first;
-  const latest = newestFirst ? s.first : s.last;
+  const first = s.hasFirst ? { balance: s.firstBalance, signed: s.firstSigned } : undefined;
+  const last = s.hasFirst ? { balance: s.lastBalance, signed: s.lastSigned } : undefined;
+  const earliest = newestFirst ? last : first;
+  const latest = newestFirst ? first : last;
   const opening = earliest?.balance === undefined ? undefined : earliest.balance - earliest.signed;
   return {
     account: s.account,

@@ -401,7 +401,7 @@ export class StatementParser {
       this.firstTime = { iso: tx.time, ms: tx.epochMs };
     if (this.lastTime === undefined || tx.epochMs > this.lastTime.ms)
       this.lastTime = { iso: tx.time, ms: tx.epochMs };
-    this.reconciler.push(tx.account, signed, tx.balance, tx.epochMs, { sheet: s.name, line });
+    this.reconciler.push(tx.account, signed, tx.balance, tx.epochMs, s.name, line);
     if (this.preview.length < this.previewRows) this.preview.push(tx);
     if (this.collect) {
       this.fingerprints.push(tx.fingerprint);
