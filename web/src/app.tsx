@@ -23,6 +23,9 @@ const IntakeScreen = lazy(() =>
   import('./cases/intake-screen.js').then((m) => ({ default: m.IntakeScreen })),
 );
 const CaseScreen = lazy(() => import('./cases/case-screen.js').then((m) => ({ default: m.CaseScreen })));
+const StatementsScreen = lazy(() =>
+  import('./imports/statements-screen.js').then((m) => ({ default: m.StatementsScreen })),
+);
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>{children}</Suspense>;
@@ -69,6 +72,14 @@ function Gate() {
           element={
             <Lazy>
               <CaseScreen />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/cases/:id/statements"
+          element={
+            <Lazy>
+              <StatementsScreen />
             </Lazy>
           }
         />
