@@ -297,6 +297,20 @@ describe.each(DATABASES)('statement import into cases on %s', (database) => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('remembered mappings: reading needs cases.read, saving needs cases.write', async () => {
+    const fp = 'a'.repeat(64);
+    const admin = await t.login('admin');
+    expect((await admin.request('GET', `/api/statement-mappings/${fp}`)).json().code).toBe('LEVEE_FORBIDDEN');
+    const district = await t.login('district.jiangan');
+    expect((await district.request('GET', `/api/statement-mappings/${fp}`)).json().code).toBe(
+      'LEVEE_NOT_FOUND',
+    );
+    const put = await district.request('PUT', `/api/statement-mappings/${fp}`, {
+      mapping: { columns: { time: 'A', amount: 'B' } },
+    });
+    expect(put.json().code).toBe('LEVEE_FORBIDDEN');
+  });
+
   it('lists presets and fields for the mapping screen; refuses a JSON body for an upload', async () => {
     const presets = (await analyst.request('GET', '/api/statement-presets')).json();
     expect(presets.presets.map((p: { name: string }) => p.name)).toContain('cn-bank-flag');
