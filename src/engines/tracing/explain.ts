@@ -6,7 +6,7 @@
  */
 import type { CompiledLedger } from './compiled-ledger.js';
 import { LedgerError } from './ledger-error.js';
-import { traceReference } from './reference-engine.js';
+import { type ReferenceResult, traceReference } from './reference-engine.js';
 import type { TraceRule, TraceVictim } from './types.js';
 
 export interface ExplainHop {
@@ -61,8 +61,48 @@ export function explainAccount(
         party: origin,
       },
     );
+  return explainFromRun(ledger, rule, runContext(ledger, rule), account, origin);
+}
+
+/**
+ * Explanations of several accounts (every account when `accounts` is left out) from ONE reference
+ * run: a report that cites every figure of a case needs them all, and one run per account would
+ * repeat the whole trace each time.
+ */
+export function explainAccounts(
+  ledger: CompiledLedger,
+  rule: TraceRule,
+  accounts: readonly string[] = ledger.accountIds,
+): Map<string, ExplainDocument> {
+  for (const account of accounts)
+    if (!ledger.accountIds.includes(account))
+      throw new LedgerError('unknown-id', `no account "${account}" in the ledger`, { account });
+  const run = runContext(ledger, rule);
+  return new Map(accounts.map((a) => [a, explainFromRun(ledger, rule, run, a, undefined)]));
+}
+
+interface RunContext {
+  run: ReferenceResult;
+  byTransfer: Map<number, ReferenceResult['transfers'][number]>;
+  victims: Map<string, TraceVictim>;
+}
+
+function runContext(ledger: CompiledLedger, rule: TraceRule): RunContext {
   const run = traceReference(ledger, rule, { paths: true });
-  const byTransfer = new Map(run.transfers.map((t) => [t.index, t]));
+  return {
+    run,
+    byTransfer: new Map(run.transfers.map((t) => [t.index, t])),
+    victims: victimSummaries(ledger, run.lots),
+  };
+}
+
+function explainFromRun(
+  ledger: CompiledLedger,
+  rule: TraceRule,
+  { run, byTransfer, victims }: RunContext,
+  account: string,
+  origin: string | undefined,
+): ExplainDocument {
   const lots = run.lots.get(account)!;
   const grouped = new Map<string, Map<string, { amount: number; path: number[] }>>();
   let balance = 0;
@@ -76,7 +116,6 @@ export function explainAccount(
     entry.amount += lot.amount;
     paths.set(key, entry);
   }
-  const victims = victimSummaries(ledger, run.lots);
   const origins: Record<string, ExplainOrigin> = {};
   const wanted = origin !== undefined ? [origin] : [...grouped.keys()].sort();
   for (const o of wanted) {

@@ -33,7 +33,7 @@ export const referenceTrace: TraceImpl = (ledger, rule) =>
 export function trace(ledgerDoc: unknown, rule: TraceRule): TraceDocument {
   return fastTrace(compileLedger(ledgerDoc), rule);
 }
-export { explainAccount, type ExplainDocument } from './explain.js';
+export { explainAccount, explainAccounts, type ExplainDocument } from './explain.js';
 export { poisonReach, type PoisonDocument, victimInflow } from './poison.js';
 export { CsvTableReader, splitCsvLine } from './csv-ledger.js';
 export { ruleTable } from './rule-table.js';
