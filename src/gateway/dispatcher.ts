@@ -19,10 +19,17 @@ import type { Logger } from '../core/logger.js';
 import { backoffDelayMs } from '../institution-protocol/backoff.js';
 import { InstitutionClient } from '../institution-protocol/client.js';
 import type { RequestType } from '../institution-protocol/schemas.js';
-import { claimDue, claimOne, updateLeased, updateRequest } from '../repositories/gateway.repository.js';
+import {
+  claimDue,
+  claimMany,
+  updateLeased,
+  updateManyLeased,
+  updateRequest,
+} from '../repositories/gateway.repository.js';
 import type { Capabilities } from '../storage/database.js';
 import type { Database, GatewayRequestRow } from '../storage/schema.js';
 import type { GatewayService } from './gateway.service.js';
+import { MicroBatch } from './micro-batch.js';
 import { TokenBuckets } from './token-buckets.js';
 
 export interface DispatcherOptions {
@@ -52,6 +59,56 @@ export class Dispatcher {
   private inFlight = 0;
   private warnedNoKeys = false;
   private readonly buckets = new TokenBuckets();
+  /** JetStream ids delivered together are leased by one UPDATE (each under claimOne's condition). */
+  private readonly claims = new MicroBatch<number, GatewayRequestRow | undefined>(async (ids) => {
+    const now = this.clock.now();
+    const rows = await claimMany(
+      this.db,
+      [...new Set(ids)],
+      this.owner,
+      now.toISOString(),
+      new Date(now.getTime() + this.leaseMs()).toISOString(),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    // A row is handed to one caller only, should the same id have been delivered twice.
+    return ids.map((id) => {
+      const row = byId.get(id);
+      byId.delete(id);
+      return row;
+    });
+  });
+  /**
+   * Acknowledgements that come back together are stored in one transaction, one UPDATE per
+   * distinct (attempts, sent_at, ack time): exactly the values `updateLeased` wrote row by row.
+   */
+  private readonly acks = new MicroBatch<{ row: GatewayRequestRow; at: string }, void>(async (items) => {
+    const groups = new Map<string, { ids: number[]; attempts: number; sentAt: string; at: string }>();
+    for (const { row, at } of items) {
+      const attempts = row.attempts + 1;
+      const sentAt = row.sent_at ?? at;
+      const key = `${attempts}\u0000${sentAt}\u0000${at}`;
+      const group = groups.get(key) ?? { ids: [], attempts, sentAt, at };
+      group.ids.push(row.id);
+      groups.set(key, group);
+    }
+    const write = async (db: Kysely<Database>) => {
+      for (const g of groups.values())
+        await updateManyLeased(db, g.ids, this.owner, {
+          state: 'acknowledged',
+          attempts: g.attempts,
+          sent_at: g.sentAt,
+          acked_at: g.at,
+          lease_owner: null,
+          lease_until: null,
+          last_error: null,
+          updated_at: g.at,
+        });
+    };
+    // One commit for the lot (on SQLite the commit, not the statement, is what costs).
+    if (groups.size === 1) await write(this.db);
+    else await this.db.transaction().execute(write);
+    return items.map(() => undefined);
+  });
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -151,14 +208,7 @@ export class Dispatcher {
   /** The JetStream path: a worker was told request `id` is ready. False if someone else has it or it is not due. */
   async processById(id: number): Promise<boolean> {
     const client = await this.ensureClient();
-    const now = this.clock.now();
-    const row = await claimOne(
-      this.db,
-      id,
-      this.owner,
-      now.toISOString(),
-      new Date(now.getTime() + this.leaseMs()).toISOString(),
-    );
+    const row = await this.claims.push(id);
     if (!row) return false;
     await this.track(this.send(client, row));
     return true;
@@ -204,16 +254,7 @@ export class Dispatcher {
     const nowIso = now.toISOString();
     const attempts = row.attempts + 1;
     if (outcome.kind === 'accepted') {
-      await updateLeased(this.db, row.id, this.owner, {
-        state: 'acknowledged',
-        attempts,
-        sent_at: row.sent_at ?? nowIso,
-        acked_at: nowIso,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        updated_at: nowIso,
-      });
+      await this.acks.push({ row, at: nowIso });
     } else if (outcome.kind === 'retry') {
       const error = `${outcome.reason}${outcome.httpStatus ? ` (HTTP ${outcome.httpStatus})` : ''}: ${outcome.detail}`;
       if (attempts >= this.opts.maxAttempts) {

@@ -26,7 +26,7 @@ import {
   insertRequest,
   listRequests,
   raiseAlarm,
-  updateRequest,
+  updateRequestReturning,
 } from '../repositories/gateway.repository.js';
 import type { Database, GatewayRequestRow, GatewayState } from '../storage/schema.js';
 
@@ -349,7 +349,7 @@ export class GatewayService {
       if (!TERMINAL.has(request.state) || feedback.type === 'subscription-report') {
         const body = feedback.body as { heldAmount?: number; expiresAt?: string } | undefined;
         const executed = feedback.result !== 'rejected';
-        await updateRequest(trx, request.id, {
+        const stored = await updateRequestReturning(trx, request.id, {
           state: executed ? 'executed' : 'failed',
           result: feedback.result,
           feedback: JSON.stringify(feedback),
@@ -367,6 +367,8 @@ export class GatewayService {
           lease_until: null,
           updated_at: now,
         });
+        // The row as this transaction left it, without reading it back.
+        if (stored) return stored;
       }
       return (await findRequestByRequestId(trx, feedback.requestId))!;
     });

@@ -88,6 +88,59 @@ export async function claimOne(
     .executeTakeFirst();
 }
 
+/**
+ * Lease several named requests at once (the JetStream path batches the ids that arrived together):
+ * each is leased under exactly the condition `claimOne` applies; returns the rows leased.
+ */
+export async function claimMany(
+  db: Db,
+  ids: readonly number[],
+  owner: string,
+  nowIso: string,
+  leaseUntilIso: string,
+): Promise<GatewayRequestRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .updateTable('gateway_request')
+    .set({
+      state: 'sent',
+      lease_owner: owner,
+      dispatched_by: owner,
+      lease_until: leaseUntilIso,
+      updated_at: nowIso,
+    })
+    .where('id', 'in', ids)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+      ]),
+    )
+    .returningAll()
+    .execute();
+}
+
+/**
+ * `updateLeased` for many requests that get the same changes (acknowledgements that arrived
+ * together): one statement, the same lease condition per row. Returns how many rows changed.
+ */
+export async function updateManyLeased(
+  db: Db,
+  ids: readonly number[],
+  owner: string,
+  changes: Partial<GatewayRequestRow>,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('gateway_request')
+    .set(changes)
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('state', '=', 'sent')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Update a request only while `owner` still holds its lease (a slow process must not overwrite a newer outcome). */
 export async function updateLeased(
   db: Db,
@@ -107,6 +160,20 @@ export async function updateLeased(
 
 export async function updateRequest(db: Db, id: number, changes: Partial<GatewayRequestRow>): Promise<void> {
   await db.updateTable('gateway_request').set(changes).where('id', '=', id).execute();
+}
+
+/** Update a request and return it as stored (saves reading it back). */
+export async function updateRequestReturning(
+  db: Db,
+  id: number,
+  changes: Partial<GatewayRequestRow>,
+): Promise<GatewayRequestRow | undefined> {
+  return db
+    .updateTable('gateway_request')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function listRequests(
