@@ -1,0 +1,169 @@
+/**
+ * The load of `npm run bench -- gateway`: enqueue requests the way a case workflow does (a batch
+ * per transaction, kick after commit) and time each from its commit to the moment its feedback
+ * has been applied in the API process (`gateway.onFeedback`, which runs after the feedback
+ * transaction committed). Optionally paced: batches are started at `rate` requests per second
+ * instead of as fast as the database takes them.
+ */
+import type { RequestDraft } from '../src/gateway/gateway.service.js';
+import { resolveFaultProfile, FaultPlan } from '../src/sim/faults.js';
+import { buildInstitutions } from '../src/sim/institutions.js';
+import { cpuMsOf, type Rig } from './_gateway-rig.js';
+
+export interface Target {
+  institution: string;
+  number: string;
+  name: string;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly completed: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** Enqueue commit → feedback applied, ms, sorted. */
+  readonly latencies: Float64Array;
+  readonly results: Readonly<Record<string, number>>;
+  readonly apiCpuMs: number;
+  readonly workerCpuMs: number | undefined;
+  readonly simCpuMs: number | undefined;
+  /** Requests per institution, to draw the simulated latency of the same mix. */
+  readonly institutions: readonly string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Records feedback arrivals of one rig; `begin` starts a fresh window. */
+export class FeedbackClock {
+  private done = new Map<string, number>();
+  private results: Record<string, number> = {};
+
+  constructor(rig: Rig) {
+    rig.ctx.gateway.onFeedback(async ({ feedback }) => {
+      if (this.done.has(feedback.requestId)) return;
+      this.done.set(feedback.requestId, performance.now());
+      this.results[feedback.result] = (this.results[feedback.result] ?? 0) + 1;
+    });
+  }
+
+  begin(): { done: Map<string, number>; results: Record<string, number> } {
+    this.done = new Map();
+    this.results = {};
+    return { done: this.done, results: this.results };
+  }
+}
+
+export async function targetsOf(rig: Rig): Promise<Target[]> {
+  const truth = await rig.sim.truth();
+  return truth.gangs.flatMap((g) => g.levels.flat());
+}
+
+/** Half holder queries, half stop-payments of 1 yuan, over the mule accounts round-robin. */
+function draftOf(target: Target, i: number): RequestDraft {
+  return i % 2
+    ? { type: 'holder-query', account: { number: target.number } }
+    : { type: 'stop-payment', account: { number: target.number, name: target.name }, amount: 1_00 };
+}
+
+export async function runLoad(
+  rig: Rig,
+  clock: FeedbackClock,
+  targets: readonly Target[],
+  options: { requests: number; batch: number; rate?: number | undefined; stallMs?: number; offset?: number },
+): Promise<LoadResult> {
+  const { ctx } = rig;
+  const { done, results } = clock.begin();
+  const committed = new Map<string, number>();
+  const institutions: string[] = [];
+  const offset = options.offset ?? 0;
+  const cpu0 = process.cpuUsage();
+  const pids = rig.workers.map((w) => w.pid);
+  const workerCpu0 = pids.map(cpuMsOf);
+  const simCpu0 = cpuMsOf(rig.simPid);
+  const started = performance.now();
+  for (let from = 0; from < options.requests; from += options.batch) {
+    if (options.rate) {
+      const wait = started + (from / options.rate) * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const to = Math.min(options.requests, from + options.batch);
+    const rows = await ctx.store.db.transaction().execute(async (trx) => {
+      const out: { id: number; requestId: string }[] = [];
+      for (let i = from; i < to; i++) {
+        const target = targets[(offset + i) % targets.length]!;
+        institutions.push(target.institution);
+        out.push(
+          await ctx.gateway.enqueue(trx, {
+            caseId: null,
+            institution: target.institution,
+            draft: draftOf(target, offset + i),
+            reason: 'gateway benchmark',
+            createdBy: 'bench',
+          }),
+        );
+      }
+      return out;
+    });
+    const at = performance.now();
+    for (const row of rows) committed.set(row.requestId, at);
+    ctx.gateway.kick(rows.map((r) => r.id));
+  }
+  // Wait for every feedback; give up when nothing arrives for stallMs.
+  let seen = done.size;
+  let lastProgress = performance.now();
+  while (done.size < options.requests) {
+    await sleep(10);
+    if (done.size !== seen) {
+      seen = done.size;
+      lastProgress = performance.now();
+    } else if (performance.now() - lastProgress > (options.stallMs ?? 60_000)) break;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const workerCpu = pids.map(cpuMsOf);
+  const simCpu = cpuMsOf(rig.simPid);
+  let last = started;
+  const latencies: number[] = [];
+  for (const [requestId, t] of committed) {
+    const end = done.get(requestId);
+    if (end === undefined) continue;
+    latencies.push(end - t);
+    if (end > last) last = end;
+  }
+  const seconds = (last - started) / 1000;
+  const sum = (xs: (number | undefined)[]) =>
+    xs.some((x) => x === undefined) ? undefined : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+  const w1 = sum(workerCpu);
+  const w0 = sum(workerCpu0);
+  return {
+    requests: options.requests,
+    completed: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    latencies: Float64Array.from(latencies).sort(),
+    results: { ...results },
+    apiCpuMs: (cpu.user + cpu.system) / 1000,
+    workerCpuMs: pids.length === 0 ? 0 : w1 !== undefined && w0 !== undefined ? w1 - w0 : undefined,
+    simCpuMs: simCpu !== undefined && simCpu0 !== undefined ? simCpu - simCpu0 : undefined,
+    institutions,
+  };
+}
+
+/**
+ * What the simulator adds by itself: execution delays drawn from the same fault profile and seed
+ * for the same institution mix (the same distribution, not the very same draws), ms, sorted.
+ */
+export function simulatedLatency(
+  faults: string,
+  seed: number,
+  institutions: readonly string[],
+): Float64Array {
+  const all = buildInstitutions(38, 80);
+  const plan = new FaultPlan(resolveFaultProfile(faults), seed, all);
+  const byCode = new Map(all.map((i) => [i.code, i]));
+  return Float64Array.from(institutions.map((code) => plan.executionDelayMs(byCode.get(code)!))).sort();
+}
+
+export function pct(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

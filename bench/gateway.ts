@@ -1,0 +1,127 @@
+/**
+ * Institution gateway throughput and latency: requests per second through the outbox to the
+ * simulator (a child process, 38 banks + 80 payment institutions) and time from the enqueue
+ * commit to the applied feedback, with the dispatcher in the API process and with NATS JetStream
+ * feeding 1 and 2 `levee gateway worker` processes; on SQLite and, when a server answers,
+ * PostgreSQL; with fault profile `none` and `latency` (simulated institution latency).
+ *
+ *   npm run bench -- gateway [--requests 5000] [--batch 100] [--rate max|<req/s>[,…]]
+ *                            [--faults none,latency] [--databases sqlite,postgres]
+ *                            [--modes in-process,jetstream-1,jetstream-2] [--warmup 300]
+ *
+ * req/s = requests / (first enqueue → last feedback). Latency: enqueue commit → feedback applied
+ * (the case workflow hears of it). CPU ms/req: the API process (enqueue, callbacks, in-process
+ * dispatch and the load generator), the workers together, the simulator.
+ */
+import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { FeedbackClock, pct, runLoad, simulatedLatency, targetsOf } from './_gateway-load.js';
+import {
+  type Database,
+  type Mode,
+  natsAvailable,
+  NATS_URL,
+  PG_URL,
+  postgresDatabase,
+  sqliteDatabase,
+  startRig,
+} from './_gateway-rig.js';
+
+const SEED = 1;
+
+function arg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+function parseMode(text: string): Mode {
+  if (text === 'in-process') return { kind: 'in-process' };
+  const m = /^jetstream-(\d+)$/.exec(text);
+  if (m) return { kind: 'jetstream', workers: Number(m[1]) };
+  throw new Error(`unknown mode "${text}" (in-process, jetstream-<workers>)`);
+}
+
+const modeLabel = (m: Mode) => (m.kind === 'in-process' ? 'in-process' : `jetstream ×${m.workers}`);
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(2) : '–');
+
+export async function main(args: string[]): Promise<void> {
+  const requests = Number(arg(args, 'requests', '5000'));
+  const batch = Number(arg(args, 'batch', '100'));
+  const warmup = Number(arg(args, 'warmup', '300'));
+  const rates = arg(args, 'rate', 'max')
+    .split(',')
+    .map((r) => (r === 'max' ? undefined : Number(r)));
+  const faultsList = arg(args, 'faults', 'none,latency').split(',');
+  const wanted = arg(args, 'databases', 'sqlite,postgres').split(',');
+  let modes = arg(args, 'modes', 'in-process,jetstream-1,jetstream-2').split(',').map(parseMode);
+  if (modes.some((m) => m.kind === 'jetstream') && !(await natsAvailable())) {
+    console.log(`(NATS JetStream not reachable at ${NATS_URL}: JetStream modes skipped)`);
+    modes = modes.filter((m) => m.kind !== 'jetstream');
+  }
+  console.log(
+    `Gateway: ${requests} requests per row (half holder queries, half stop-payments), ${batch} per enqueue transaction, ` +
+      `after ${warmup} warm-up requests; simulator in a child process; ${cpus().length} CPUs, load average ${loadavg()} at start`,
+  );
+  console.log(
+    '| database | mode         | faults  | offered | done | req/s | p50 ms | p99 ms | max ms | sim p50/p99 ms | CPU ms/req API | workers | sim  |',
+  );
+  console.log(
+    '| -------- | ------------ | ------- | ------- | ---- | ----- | ------ | ------ | ------ | -------------- | -------------- | ------- | ---- |',
+  );
+  for (const label of wanted) {
+    for (const faults of faultsList) {
+      for (const mode of modes) {
+        for (const rate of rates) {
+          let database: Database | undefined;
+          if (label === 'sqlite') database = await sqliteDatabase();
+          else if (label === 'postgres') {
+            database = await postgresDatabase();
+            if (!database) {
+              console.log(`(PostgreSQL not reachable at ${PG_URL}: skipped)`);
+              break;
+            }
+          } else throw new Error(`unknown database "${label}"`);
+          try {
+            await row(database, mode, faults, rate, { requests, batch, warmup });
+          } finally {
+            await database.drop();
+          }
+        }
+      }
+    }
+  }
+  console.log(`load average at the end: ${loadavg()}`);
+}
+
+async function row(
+  database: Database,
+  mode: Mode,
+  faults: string,
+  rate: number | undefined,
+  sizes: { requests: number; batch: number; warmup: number },
+): Promise<void> {
+  const rig = await startRig({ database, mode, faults, seed: SEED });
+  try {
+    const clock = new FeedbackClock(rig);
+    const targets = await targetsOf(rig);
+    if (sizes.warmup > 0) await runLoad(rig, clock, targets, { requests: sizes.warmup, batch: sizes.batch });
+    const r = await runLoad(rig, clock, targets, {
+      requests: sizes.requests,
+      batch: sizes.batch,
+      rate,
+      offset: sizes.warmup,
+    });
+    const sim = simulatedLatency(faults, SEED, r.institutions);
+    const per = (ms: number | undefined) => (ms === undefined ? undefined : ms / Math.max(1, r.completed));
+    console.log(
+      `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | ${(rate ? String(rate) : 'max').padStart(7)} | ${String(r.completed).padStart(4)} | ${f0(r.perSecond).padStart(5)} | ${f1(pct(r.latencies, 50)).padStart(6)} | ${f1(pct(r.latencies, 99)).padStart(6)} | ${f1(pct(r.latencies, 100)).padStart(6)} | ${`${f0(pct(sim, 50))}/${f0(pct(sim, 99))}`.padStart(14)} | ${f2(per(r.apiCpuMs)).padStart(14)} | ${f2(per(r.workerCpuMs)).padStart(7)} | ${f2(per(r.simCpuMs)).padStart(4)} |`,
+    );
+    if (r.completed < r.requests)
+      console.log(`  (only ${r.completed} of ${r.requests} answered; results ${JSON.stringify(r.results)})`);
+  } finally {
+    await rig.close();
+  }
+}
