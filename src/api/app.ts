@@ -15,6 +15,7 @@ import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../context.js';
 import { problemFromError, sendProblem } from './problem.js';
+import { reportRoutes } from './routes/report.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { caseAnalysisRoutes } from './routes/case-analysis.routes.js';
 import { caseRoutes } from './routes/case.routes.js';
@@ -133,6 +134,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   await app.register(caseAnalysisRoutes, { ctx });
   await app.register(gatewayRoutes, { ctx });
   await app.register(statementRoutes, { ctx });
+  await app.register(reportRoutes, { ctx });
 
   const webDir = ctx.config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(`${webDir}/index.html`);

@@ -316,6 +316,12 @@ const ROUTES: RouteCase[] = [
     call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/graph`),
   },
   {
+    route: 'GET /api/cases/:id/report',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/report?rule=libr&format=json`),
+  },
+  {
     route: 'GET /api/cases/:id/events',
     permission: 'cases.read',
     status: 200,

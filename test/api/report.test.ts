@@ -1,0 +1,209 @@
+/** GET /api/cases/:id/report: the fund analysis report of a case as JSON, PDF and XLSX. */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FundReport } from '../../src/engines/fund-report/index.js';
+import { ledgerFingerprint } from '../../src/engines/fund-report/index.js';
+import { residentIdCheckChar } from '../../src/engines/identity/resident-id.js';
+import { TRACE_RULES } from '../../src/engines/tracing/index.js';
+import { addLedgerTransfers } from '../../src/services/case-ledger.js';
+import { resolveCjkFont, XLSX_SHEETS } from '../../src/services/fund-report/index.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
+
+const validId = (first17: string) => first17 + residentIdCheckChar(first17);
+const MULE = 'ICBC/6222020000000000001';
+const LEVEL2 = 'CCB/6217000000000002';
+const MERCHANT = 'ALIPAY/MERCHANT-1';
+
+describe('fund analysis report of a case', () => {
+  let t: TestApp;
+  let analyst: Session;
+  let caseId: number;
+  let caseNo: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    analyst = await t.login('analyst');
+    const created = await analyst.request('POST', '/api/cases', {
+      scamType: 'order-brushing',
+      narrative: '',
+      victim: {
+        name: '周丽华',
+        idNumber: validId('42010219800101001'),
+        phone: '13800138000',
+        address: '',
+        unitId: 1,
+      },
+      payments: [
+        {
+          time: '2026-11-20T10:00:00+08:00',
+          amount: 100_000_00,
+          channel: 'bank-transfer',
+          institution: 'ICBC',
+          account: '6222020000000000001',
+          accountName: '骡子',
+        },
+      ],
+    });
+    caseId = created.json().case.id;
+    caseNo = created.json().case.caseNo ?? created.json().case.case_no;
+    await t.ctx.store.db.transaction().execute((trx) =>
+      addLedgerTransfers(
+        trx,
+        caseId,
+        'detail-query',
+        'R1',
+        [
+          {
+            from: { institution: 'ICBC', account: '6222020000000000001', holder: '骡子' },
+            to: { institution: 'CCB', account: '6217000000000002', holder: '二级' },
+            amount: 60_000_00,
+            at: '2026-11-20T10:05:00+08:00',
+          },
+          {
+            from: { institution: 'ICBC', account: '6222020000000000001', holder: '骡子' },
+            to: { institution: 'ALIPAY', account: 'MERCHANT-1', holder: '商户', sink: 'merchant' },
+            amount: 30_000_00,
+            at: '2026-11-20T10:06:00+08:00',
+          },
+        ],
+        new Date().toISOString(),
+        1,
+      ),
+    );
+    // Frozen amounts as the freeze feedback would leave them: the level-2 account only partly.
+    const freeze = (institution: string, amount: number) =>
+      t.ctx.store.db
+        .updateTable('case_account')
+        .set({ state: 'frozen', frozen_amount: amount })
+        .where('case_id', '=', caseId)
+        .where('institution_code', '=', institution)
+        .execute();
+    await freeze('ICBC', 10_000_00);
+    await freeze('CCB', 45_000_00);
+    if (!caseNo)
+      caseNo = (
+        await t.ctx.store.db
+          .selectFrom('fraud_case')
+          .select('case_no')
+          .where('id', '=', caseId)
+          .executeTakeFirstOrThrow()
+      ).case_no;
+  });
+  afterAll(async () => t?.close());
+
+  it('JSON: figures equal the trace of the case ledger, frozen from the case accounts, returns under Art. 8', async () => {
+    const response = await analyst.request('GET', `/api/cases/${caseId}/report?rule=fifo&format=json`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/application\/json/);
+    const report = response.json() as FundReport;
+    expect([report.format, report.rule, report.caseNos]).toEqual(['levee.fund-report/1', 'fifo', [caseNo]]);
+    const victim = report.victims[0]!;
+    expect(victim.name).toBe('周丽华');
+    expect([victim.loss, victim.sent, victim.notInLedger]).toEqual([100_000_00, 100_000_00, 0]);
+    for (const rule of TRACE_RULES) {
+      const trace = (await analyst.request('GET', `/api/cases/${caseId}/trace?rule=${rule}`)).json();
+      const located = Object.fromEntries(victim.located.map((r) => [r.account, r.byRule[rule]]));
+      expect(located).toEqual(trace.victims[victim.id].located);
+      expect(Object.fromEntries(victim.sinks.map((r) => [r.account, r.byRule[rule]]))).toEqual(
+        trace.victims[victim.id].sinks,
+      );
+    }
+    expect(victim.sinks).toMatchObject([{ account: MERCHANT, sink: 'merchant', amount: 30_000_00 }]);
+    expect(report.summary.frozen).toBe(55_000_00);
+    expect(report.summary.frozenVictimMoney.amount).toBe(55_000_00);
+    const accounts = Object.fromEntries(report.returnProposal.accounts.map((a) => [a.account, a]));
+    expect(Object.keys(accounts)).toEqual([LEVEL2, MULE]);
+    expect(accounts[LEVEL2]!.returns).toMatchObject([
+      { victim: victim.id, amount: 45_000_00, basis: 'art8-1' },
+    ]);
+    expect(accounts[MULE]!.returns).toMatchObject([
+      { victim: victim.id, amount: 10_000_00, basis: 'art8-1' },
+    ]);
+    expect(report.returnProposal.publicNoticeRequired).toBe(false);
+    expect(victim.totals.proposedReturn.amount).toBe(55_000_00);
+    // footnote of the frozen level-2 money: the victim's payment, then the mule's transfer
+    const note = report.footnotes.find((n) => n.id === accounts[LEVEL2]!.returns[0]!.notes[0])!;
+    expect(note.paths[0]!.hops.map((h) => [h.from, h.to, h.amount])).toEqual([
+      [victim.id, MULE, 100_000_00],
+      [MULE, LEVEL2, 60_000_00],
+    ]);
+    // reproducibility: the ledger fingerprint is the case ledger's, and the export is audited with it
+    const ledger = (await analyst.request('GET', `/api/cases/${caseId}/ledger`)).json();
+    expect(report.reproducibility.ledgerSha256).toBe(ledgerFingerprint(ledger));
+    expect(report.reproducibility.sources.map((s) => s.kind)).toContain('detail-query');
+    const audit = await t.ctx.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'case.report-export')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit.target_id).toBe(String(caseId));
+    expect(JSON.parse(audit.detail)).toMatchObject({
+      format: 'json',
+      rule: 'fifo',
+      ledgerSha256: report.reproducibility.ledgerSha256,
+    });
+  });
+
+  it('PDF: a download named after the case, with the CJK font embedded', async () => {
+    const response = await analyst.request('GET', `/api/cases/${caseId}/report?rule=libr&format=pdf`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toContain(`filename="fund-report-${caseNo}-libr.pdf"`);
+    expect(response.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('资金分析报告')}`,
+    );
+    const pdf = response.rawPayload;
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = pdf.toString('latin1');
+    expect(text).toMatch(/\/FontFile[23]? /);
+    const family = resolveCjkFont().regular.family;
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+\S+/);
+    if (family) expect(text).toContain(family);
+    const audit = await t.ctx.store.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'case.report-export')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.detail)).toMatchObject({ format: 'pdf', rule: 'libr' });
+  });
+
+  it('XLSX: opens with exceljs, has the six sheets and the same totals as the JSON', async () => {
+    const json = (
+      await analyst.request('GET', `/api/cases/${caseId}/report?rule=prorata&base=traced`)
+    ).json();
+    const response = await analyst.request(
+      'GET',
+      `/api/cases/${caseId}/report?rule=prorata&format=xlsx&base=traced`,
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(response.headers['content-disposition']).toContain(`fund-report-${caseNo}-prorata.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...XLSX_SHEETS]);
+    const summary = wb.getWorksheet('摘要')!;
+    const byKey = new Map<string, ExcelJS.Row>();
+    summary.eachRow((row) => byKey.set(String(row.getCell(2).value), row));
+    expect(byKey.get('located')!.getCell(4).value).toBe(json.summary.located.amount);
+    expect(byKey.get('located')!.getCell(3).value).toBe(json.summary.located.amount / 100);
+    expect(byKey.get('frozen')!.getCell(4).value).toBe(55_000_00);
+    expect(byKey.get('proposedReturn')!.getCell(4).value).toBe(json.summary.proposedReturn.amount);
+    expect(byKey.get('lostToSinks')!.getCell(4).value).toBe(30_000_00);
+    // the return sheet adds up to the same returns
+    let returned = 0;
+    wb.getWorksheet('返还方案')!.eachRow((row, n) => {
+      if (n > 1 && String(row.getCell(7).value).startsWith('art8')) returned += Number(row.getCell(6).value);
+    });
+    expect(returned).toBe(json.summary.proposedReturn.amount);
+  });
+
+  it('refuses an unknown rule or format', async () => {
+    expect((await analyst.request('GET', `/api/cases/${caseId}/report?rule=median`)).statusCode).toBe(400);
+    expect((await analyst.request('GET', `/api/cases/${caseId}/report?format=docx`)).statusCode).toBe(400);
+    expect((await analyst.request('GET', '/api/cases/999999/report')).statusCode).toBe(404);
+  });
+});
