@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isLeveeError } from '../core/errors.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerTraceCommand } from './commands/trace.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerLedgerCommand } from './commands/ledger.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerLedgerCommand(program);
   registerGatewayCommand(program);
   registerTraceCommand(program);
+  registerReportCommand(program);
   registerImportCommand(program);
   registerSimCommand(program);
   return program;
