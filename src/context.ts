@@ -15,6 +15,7 @@ import { CaseEvents } from './services/case-events.js';
 import { CaseService } from './services/case.service.js';
 import { DashboardService } from './services/dashboard.service.js';
 import { isEmpty, seedDemoCity } from './services/demo-seed.js';
+import { DisposalService } from './services/disposal.service.js';
 import { DirectoryService } from './services/directory.service.js';
 import { PersonService } from './services/person.service.js';
 import { openStore, type Store } from './storage/database.js';
@@ -36,6 +37,7 @@ export interface LeveeContext {
   readonly events: CaseEvents;
   readonly gateway: GatewayService;
   readonly gatewayAccess: GatewayAccessService;
+  readonly disposal: DisposalService;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,8 @@ export async function createContext(
   const analysis = new CaseAnalysisService(store.db);
   const gateway = new GatewayService(store.db, clock, logger);
   const gatewayAccess = new GatewayAccessService(store.db, gateway, audit, events, clock);
+  const disposal = new DisposalService(store.db, gateway, analysis, audit, events, clock, logger);
+  disposal.attach(cases);
   const context: LeveeContext = {
     config,
     logger,
@@ -80,6 +84,7 @@ export async function createContext(
     events,
     gateway,
     gatewayAccess,
+    disposal,
     close: () => store.close(),
   };
   if (options.prepare) {

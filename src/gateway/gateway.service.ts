@@ -20,6 +20,7 @@ import type { Feedback, InstitutionRequest, RequestType } from '../institution-p
 import { createSigner, Keyring, type Signer } from '../institution-protocol/signing.js';
 import { validateOutgoing } from '../institution-protocol/validate.js';
 import type { Db } from '../repositories/audit.repository.js';
+import { findUnitByCode, insertUnit } from '../repositories/unit.repository.js';
 import {
   findRequestByRequestId,
   insertFeedback,
@@ -112,7 +113,28 @@ export class GatewayService {
           })
           .execute();
       }
+      const root = await trx
+        .selectFrom('unit')
+        .selectAll()
+        .where('parent_id', 'is', null)
+        .orderBy('id')
+        .executeTakeFirst();
       for (const inst of file.institutions) {
+        // An institution Levee can address is a unit too: its liaison belongs to it, cases name it.
+        if (root && !(await findUnitByCode(trx, inst.code))) {
+          await insertUnit(
+            trx,
+            {
+              parent_id: root.id,
+              kind: inst.kind,
+              code: inst.code,
+              name: inst.name,
+              name_en: inst.code,
+              created_at: now,
+            },
+            root,
+          );
+        }
         const row = {
           base_url: inst.baseUrl.replace(/\/$/, ''),
           public_key: inst.publicKey,
@@ -325,14 +347,9 @@ export class GatewayService {
   async applyFeedback(feedback: Feedback, via: 'callback' | 'poll'): Promise<'applied' | 'duplicate'> {
     const now = this.clock.now().toISOString();
     const outcome = await this.db.transaction().execute(async (trx) => {
-      const request = await findRequestByRequestId(trx, feedback.requestId);
-      if (!request) throw new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`);
-      if (request.institution_code !== feedback.institution) {
-        throw new LeveeError(
-          'LEVEE_FORBIDDEN',
-          `${feedback.institution} answered a request addressed to ${request.institution_code}`,
-        );
-      }
+      // Write first: on SQLite a transaction that reads before it writes fails at once
+      // (SQLITE_BUSY_SNAPSHOT) when another process committed in between; a first write waits
+      // for the lock instead. Refusals below throw, which rolls the insert back.
       const fresh = await insertFeedback(trx, {
         feedback_id: feedback.feedbackId,
         request_id: feedback.requestId,
@@ -344,6 +361,14 @@ export class GatewayService {
         received_at: now,
         via,
       });
+      const request = await findRequestByRequestId(trx, feedback.requestId);
+      if (!request) throw new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`);
+      if (request.institution_code !== feedback.institution) {
+        throw new LeveeError(
+          'LEVEE_FORBIDDEN',
+          `${feedback.institution} answered a request addressed to ${request.institution_code}`,
+        );
+      }
       if (!fresh) return undefined;
       // A standing query keeps reporting; its request stays executed and each report is news.
       if (!TERMINAL.has(request.state) || feedback.type === 'subscription-report') {

@@ -31,7 +31,7 @@ export async function claimDue(
   leaseUntilIso: string,
   limit: number,
 ): Promise<GatewayRequestRow[]> {
-  let pick = db
+  const pick = db
     .selectFrom('gateway_request')
     .select('id')
     .where((eb) =>
@@ -43,21 +43,20 @@ export async function claimDue(
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit);
-  if (caps.rowLocks) pick = pick.forUpdate().skipLocked();
-  const ids = (await pick.execute()).map((r) => r.id);
+  const lease = {
+    state: 'sent' as const,
+    lease_owner: owner,
+    dispatched_by: owner,
+    lease_until: leaseUntilIso,
+    updated_at: nowIso,
+  };
+  // SQLite: one statement, so the transaction begins with a write and waits for the lock rather
+  // than failing with SQLITE_BUSY_SNAPSHOT when another process wrote after its read.
+  if (!caps.rowLocks)
+    return db.updateTable('gateway_request').set(lease).where('id', 'in', pick).returningAll().execute();
+  const ids = (await pick.forUpdate().skipLocked().execute()).map((r) => r.id);
   if (ids.length === 0) return [];
-  return db
-    .updateTable('gateway_request')
-    .set({
-      state: 'sent',
-      lease_owner: owner,
-      dispatched_by: owner,
-      lease_until: leaseUntilIso,
-      updated_at: nowIso,
-    })
-    .where('id', 'in', ids)
-    .returningAll()
-    .execute();
+  return db.updateTable('gateway_request').set(lease).where('id', 'in', ids).returningAll().execute();
 }
 
 /** Lease one named request (the JetStream path), if it is still due. */

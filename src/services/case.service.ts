@@ -88,7 +88,7 @@ export class CaseService {
           : '';
       throw new LeveeError('LEVEE_VALIDATION', `${first.field}: ${first.message}${more}`, {
         field: first.field,
-        extra: { errors: checked.errors.map(({ field, message }) => ({ field, message })) },
+        extra: { errors: checked.errors.map(({ field, code, message }) => ({ field, code, message })) },
       });
     }
     const payments = input.payments.map((p, i) => ({

@@ -212,6 +212,7 @@ export interface CaseAccountTable {
   balance: number | null;
   frozen_amount: ColumnType<number, number | undefined, number>;
   note: ColumnType<string, string | undefined, string>;
+  freeze_confirmed: ColumnType<number, number | undefined, number>;
   first_seen_at: string;
   updated_at: string;
 }

@@ -253,6 +253,30 @@ const ROUTES: RouteCase[] = [
     call: (s) => s.request('PUT', '/api/gateway/endpoints/ICBC', { ratePerSecond: 50 }),
   },
   {
+    route: 'GET /api/cases/:id/requests',
+    permission: 'cases.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/requests`),
+  },
+  {
+    route: 'POST /api/cases/:id/accounts/exclude',
+    permission: 'cases.write',
+    // The fixture cases have no accounts: an allowed caller in scope learns that, and nothing changes.
+    status: 400,
+    call: (s, f) =>
+      s.request('POST', `/api/cases/${f.caseId}/accounts/exclude`, {
+        key: 'ICBC/6222000011112222',
+        reason: '受害人本人账户',
+      }),
+  },
+  {
+    route: 'POST /api/cases/:id/accounts/confirm-freeze',
+    permission: 'cases.write',
+    status: 400,
+    call: (s, f) =>
+      s.request('POST', `/api/cases/${f.caseId}/accounts/confirm-freeze`, { key: 'ICBC/6222000011112222' }),
+  },
+  {
     route: 'GET /api/cases',
     permission: 'cases.read',
     status: 200,

@@ -198,7 +198,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await drawer.waitFor({ state: 'hidden' });
 
     // The sticky header would be drawn mid-page in a full-page shot of a scrolled page.
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);

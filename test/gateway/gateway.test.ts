@@ -29,6 +29,13 @@ describe('gateway with a clean institution network', () => {
   });
   afterAll(async () => h?.close());
 
+  /** Wait until the case's own automation (started by the intake) has nothing on its way. */
+  const settle = () =>
+    eventually(async () => {
+      await h.t.ctx.disposal.idle();
+      const open = await h.t.ctx.store.db.selectFrom('gateway_request').select('id').where('state', 'in', ['queued', 'sent', 'acknowledged']).execute();
+      return open.length === 0 ? true : undefined;
+    });
   const count = async () =>
     Number(
       (
@@ -66,6 +73,7 @@ describe('gateway with a clean institution network', () => {
 
   it('refuses bad input before anything is queued, naming the field', async () => {
     const mule = simAccount(h.sim, 0, 1);
+    await settle();
     const before = await count();
     const cases: [unknown, string, RegExp][] = [
       [
@@ -124,6 +132,7 @@ describe('gateway with a clean institution network', () => {
   });
 
   it('refuses a forged callback and stores nothing', async () => {
+    await settle();
     const before = Number(
       (
         await h.t.ctx.store.db

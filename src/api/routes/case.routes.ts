@@ -5,6 +5,7 @@ import type { CaseWithUnit } from '../../repositories/case.repository.js';
 import { ARTEFACT_KINDS, PAYMENT_CHANNELS, SCAM_TYPES } from '../../services/scam-taxonomy.js';
 import { Id, IdParams, Items } from '../schemas.js';
 import { actorOf } from '../session-guard.js';
+import { GatewayRequestDto, requestDto } from './gateway.routes.js';
 
 const tags = ['cases'];
 type IdP = Static<typeof IdParams>;
@@ -325,6 +326,63 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
     },
     handler: async (request) =>
       (await ctx.cases.ledger(actorOf(request), (request.params as IdP).id)).document,
+  });
+
+  const AccountKeyBody = Type.Object(
+    { key: Type.String({ minLength: 3, maxLength: 80, description: '<institution>/<account>' }) },
+    { additionalProperties: false },
+  );
+  app.post('/api/cases/:id/accounts/exclude', {
+    schema: {
+      tags,
+      summary:
+        "Exclude an account from the automatic disposal (an innocent merchant, the victim's own account)",
+      params: IdParams,
+      body: Type.Object(
+        {
+          key: Type.String({ minLength: 3, maxLength: 80 }),
+          reason: Type.String({ minLength: 2, maxLength: 500 }),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 204: Type.Null() },
+    },
+    handler: async (request, reply) => {
+      const { key, reason } = request.body as { key: string; reason: string };
+      await ctx.disposal.exclude(actorOf(request), (request.params as IdP).id, key, reason);
+      return reply.status(204).send();
+    },
+  });
+  app.post('/api/cases/:id/accounts/confirm-freeze', {
+    schema: {
+      tags,
+      summary: 'Confirm a freeze above the automatic limit of the disposal policy',
+      params: IdParams,
+      body: AccountKeyBody,
+      response: { 204: Type.Null() },
+    },
+    handler: async (request, reply) => {
+      await ctx.disposal.confirmFreeze(
+        actorOf(request),
+        (request.params as IdP).id,
+        (request.body as { key: string }).key,
+      );
+      return reply.status(204).send();
+    },
+  });
+  app.get('/api/cases/:id/requests', {
+    schema: {
+      tags,
+      summary: 'Requests to institutions made for this case, with state, deadline and why each was sent',
+      params: IdParams,
+      response: { 200: Items(GatewayRequestDto) },
+    },
+    handler: async (request) => {
+      const actor = actorOf(request);
+      const id = (request.params as IdP).id;
+      await ctx.cases.get(actor, id); // scope check: whoever may read the case may read its requests
+      return { items: (await ctx.gateway.requestsOf({ caseId: id, limit: 500 })).map(requestDto) };
+    },
   });
 
   app.post('/api/cases/:id/automation', {

@@ -28,6 +28,8 @@ export async function up(db: AnyDb, caps: Capabilities): Promise<void> {
     .addColumn('balance', 'bigint')
     .addColumn('frozen_amount', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+    // An analyst confirmed a freeze above the automatic limit.
+    .addColumn('freeze_confirmed', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('first_seen_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('case_account_key', ['case_id', 'institution_code', 'account'])

@@ -1,0 +1,692 @@
+/**
+ * Automatic disposal (自动处置): from a saved report to frozen accounts with no human step.
+ *
+ * After every change to a case — intake, an institution's answer, an analyst's decision — the
+ * case is re-examined: the ledger is traced under all four rules, the requests already made are
+ * read back from the outbox, and the written policy (engines/disposal/policy.ts) says what to send
+ * next. Each request goes into the outbox in the same transaction as the timeline entry that says
+ * why it was sent. Detail answers feed the case ledger, which is how the next level appears.
+ * Runs for one case never overlap; a change during a run triggers one more run.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import { LeveeError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { type DetailMovement, sinkAccount, sinkOf } from '../engines/disposal/detail-answer.js';
+import {
+  type AccountSnapshot,
+  type ActionKind,
+  DEFAULT_POLICY,
+  type DisposalAction,
+  type DisposalPolicy,
+  decideActions,
+} from '../engines/disposal/policy.js';
+import { compileLedger } from '../engines/tracing/index.js';
+import { poisonReach } from '../engines/tracing/poison.js';
+import type { FeedbackEvent, GatewayService, RequestDraft } from '../gateway/gateway.service.js';
+import type { Feedback, TransactionQueryResult } from '../institution-protocol/schemas.js';
+import type { Db } from '../repositories/audit.repository.js';
+import { insertEvent } from '../repositories/case.repository.js';
+import type { Database, GatewayRequestRow } from '../storage/schema.js';
+import { type Actor, requirePermission, requireScope } from './access-policy.js';
+import { type AuditService, actorEntry } from './audit.service.js';
+import { type CaseAnalysisService, victimMoneyByAccount } from './case-analysis.service.js';
+import type { CaseEvents } from './case-events.js';
+import { accountKey, addLedgerTransfers, type LedgerTransferInput } from './case-ledger.js';
+import type { CaseService } from './case.service.js';
+
+const PENDING = new Set(['queued', 'sent', 'acknowledged']);
+const KIND_OF_TYPE: Record<string, ActionKind> = {
+  'transaction-query': 'detail-query',
+  'stop-payment': 'stop-payment',
+  freeze: 'freeze',
+  'stop-payment-renewal': 'renew-stop-payment',
+  'freeze-extension': 'extend-freeze',
+};
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+export class DisposalService {
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly again = new Set<number>();
+  private readonly settled = new Set<() => void>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly gateway: GatewayService,
+    private readonly analysis: CaseAnalysisService,
+    private readonly audit: AuditService,
+    private readonly events: CaseEvents,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly policy: DisposalPolicy = DEFAULT_POLICY,
+  ) {}
+
+  /** Subscribe to the events that move a case on. */
+  attach(cases: CaseService): void {
+    cases.onCaseSaved((caseId) => this.schedule(caseId));
+    this.gateway.onFeedback((event) => this.onFeedback(event));
+  }
+
+  /** Re-examine a case soon; coalesces bursts of events into one run at a time per case. */
+  schedule(caseId: number): void {
+    if (this.running.has(caseId)) {
+      this.again.add(caseId);
+      return;
+    }
+    const run = this.run(caseId)
+      .then(() => undefined)
+      .catch((error) => this.logger.error({ err: error, caseId }, 'disposal run failed'))
+      .finally(() => {
+        this.running.delete(caseId);
+        if (this.again.delete(caseId)) this.schedule(caseId);
+        else if (this.running.size === 0) for (const resolve of this.settled) resolve();
+      });
+    this.running.set(caseId, run);
+  }
+
+  /** Resolves when no case is being examined (tests and the benchmark wait on it). */
+  idle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.settled.delete(done);
+        resolve();
+      };
+      this.settled.add(done);
+    });
+  }
+
+  /** One examination of a case: trace, compare with what is under way, send what the policy says. */
+  async run(caseId: number): Promise<DisposalAction[]> {
+    const found = await this.db
+      .selectFrom('fraud_case')
+      .select(['id', 'automation', 'status'])
+      .where('id', '=', caseId)
+      .executeTakeFirst();
+    if (!found || found.automation !== 'running' || found.status !== 'open') return [];
+    const snapshots = await this.snapshots(caseId);
+    const now = this.clock.now().getTime();
+    const actions = decideActions(snapshots, this.policy, now);
+    if (actions.length === 0) return actions;
+    const at = this.clock.now().toISOString();
+    const enqueued: number[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const action of actions) {
+        if (action.kind === 'trail-ended') {
+          await this.setAccountState(trx, caseId, action, 'trail-ended');
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: 'account.trail-ended',
+            actor: 'automation',
+            summary: `${action.institution} ${action.account}：${action.reason}`,
+            detail: JSON.stringify({ key: action.key }),
+          });
+          continue;
+        }
+        if (action.kind === 'freeze-needs-confirmation') {
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: 'decision.confirm-freeze',
+            actor: 'automation',
+            summary: `${action.institution} ${action.account}：${action.reason}`,
+            detail: JSON.stringify({ key: action.key, amount: action.amount }),
+          });
+          continue;
+        }
+        const draft = await this.draftFor(trx, caseId, action);
+        if (!draft) continue;
+        try {
+          const result = await this.gateway.enqueue(trx, {
+            caseId,
+            institution: action.institution,
+            draft,
+            reason: action.reason,
+            createdBy: 'automation',
+          });
+          enqueued.push(result.id);
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: `request.${draft.type}`,
+            actor: 'automation',
+            summary: `${labelOf(draft.type)} → ${action.institution} ${action.account}${action.amount ? ` ${yuan(action.amount)}` : ''}：${action.reason}`,
+            detail: JSON.stringify({ requestId: result.requestId, key: action.key }),
+          });
+        } catch (error) {
+          // A request the gateway will not take (no endpoint for that institution, malformed number):
+          // say so on the timeline for an analyst instead of retrying forever.
+          if (!(error instanceof LeveeError)) throw error;
+          await this.setAccountState(
+            trx,
+            caseId,
+            action,
+            'trail-ended',
+            `cannot send ${draft.type}: ${error.message}`,
+          );
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: 'request.refused-locally',
+            actor: 'automation',
+            summary: `无法向 ${action.institution} 发送 ${labelOf(draft.type)}：${error.message}`,
+            detail: JSON.stringify({ key: action.key }),
+          });
+        }
+      }
+    });
+    this.gateway.kick(enqueued);
+    this.events.publish(caseId, 'timeline', 'requests', 'graph');
+    return actions;
+  }
+
+  /** The policy's view of every account of a case, from the ledger and the outbox. */
+  async snapshots(caseId: number): Promise<AccountSnapshot[]> {
+    const snapshot = await this.analysis.snapshot(caseId);
+    if (snapshot.ledger.transfers.length === 0) return [];
+    const compiled = compileLedger(snapshot.ledger);
+    const docs = this.analysis.traceAll(snapshot);
+    const located = new Map<string, number>();
+    for (const doc of Object.values(docs)) {
+      for (const [key, amount] of victimMoneyByAccount(snapshot.ledger, doc))
+        located.set(key, Math.max(located.get(key) ?? 0, amount));
+    }
+    // Pro rata spreads every victim's money over every onward transfer: the widest reach.
+    const firstReached = new Map(
+      poisonReach(compiled, 'prorata').accounts.map((a) => [a.account, Date.parse(a.first.time)]),
+    );
+    const requests = await this.db
+      .selectFrom('gateway_request')
+      .selectAll()
+      .where('case_id', 'in', snapshot.caseIds)
+      .orderBy('id')
+      .execute();
+    const byAccount = new Map<string, GatewayRequestRow[]>();
+    for (const r of requests) {
+      if (!r.account) continue;
+      const key = accountKey(r.institution_code, r.account);
+      byAccount.set(key, [...(byAccount.get(key) ?? []), r]);
+    }
+    // Renewals name the hold they renew, not the account: attach them to the hold's account.
+    const holdAccount = new Map(
+      requests
+        .filter((r) => r.account)
+        .map((r) => [r.request_id, accountKey(r.institution_code, r.account!)]),
+    );
+    for (const r of requests) {
+      if (r.account || !r.renews_request_id) continue;
+      const key = holdAccount.get(r.renews_request_id);
+      if (key) byAccount.set(key, [...(byAccount.get(key) ?? []), r]);
+    }
+    const now = this.clock.now().getTime();
+    const out: AccountSnapshot[] = [];
+    const seen = new Set<string>();
+    for (const a of snapshot.accounts) {
+      const key = accountKey(a.institution_code, a.account);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const rs = byAccount.get(key) ?? [];
+      const pending = new Set<ActionKind>();
+      for (const r of rs)
+        if (PENDING.has(r.state) && KIND_OF_TYPE[r.type]) pending.add(KIND_OF_TYPE[r.type]!);
+      if (
+        a.state !== 'frozen' &&
+        a.freeze_confirmed === 0 &&
+        (await this.awaitingConfirmation(snapshot.caseIds, key))
+      )
+        pending.add('freeze-needs-confirmation');
+      const queries = rs.filter(
+        (r) => r.type === 'transaction-query' && r.state !== 'failed' && r.state !== 'dead',
+      );
+      const lastAnswer = [...queries].reverse().find((r) => r.state === 'executed' && r.feedback);
+      const answeredNoOutflow = lastAnswer
+        ? !(
+            (JSON.parse(lastAnswer.feedback!) as Feedback).body as TransactionQueryResult | undefined
+          )?.transfers.some((m) => m.direction === 'out')
+        : false;
+      const liveHold = (types: string[]) =>
+        [...rs]
+          .reverse()
+          .find(
+            (r) =>
+              types.includes(r.type) &&
+              r.state === 'executed' &&
+              r.deadline_at !== null &&
+              Date.parse(r.deadline_at) > now,
+          );
+      const stop = liveHold(['stop-payment', 'stop-payment-renewal']);
+      const freeze = liveHold(['freeze', 'freeze-extension']);
+      out.push({
+        key,
+        institution: a.institution_code,
+        account: a.account,
+        holder: a.holder_name,
+        level: a.level,
+        state: a.state as AccountSnapshot['state'],
+        sink: a.sink,
+        located: located.get(key) ?? 0,
+        firstVictimMoneyAt: firstReached.get(key) ?? null,
+        detailQueried: queries.length > 0,
+        detailAnsweredNoOutflow: answeredNoOutflow,
+        pending,
+        stopped: stop && !freeze ? Number(stop.held_amount ?? 0) : 0,
+        frozen: freeze ? Number(freeze.held_amount ?? 0) : 0,
+        stopExpiresAt: stop?.deadline_at ? Date.parse(stop.deadline_at) : null,
+        stopRenewalsUsed: rs.filter((r) => r.type === 'stop-payment-renewal' && r.state === 'executed')
+          .length,
+        freezeExpiresAt: freeze?.deadline_at ? Date.parse(freeze.deadline_at) : null,
+        freezeConfirmed: a.freeze_confirmed === 1,
+      });
+    }
+    return out;
+  }
+
+  /** An institution answered: record what it says in the case, then look at the case again. */
+  async onFeedback({ request, feedback }: FeedbackEvent): Promise<void> {
+    if (request.case_id === null) return;
+    const caseId = request.case_id;
+    const at = this.clock.now().toISOString();
+    const where = `${request.institution_code} ${request.account ?? ''}`.trim();
+    await this.db.transaction().execute(async (trx) => {
+      const account = request.account
+        ? await trx
+            .selectFrom('case_account')
+            .selectAll()
+            .where('case_id', '=', caseId)
+            .where('institution_code', '=', request.institution_code)
+            .where('account', '=', request.account)
+            .executeTakeFirst()
+        : undefined;
+      if (feedback.result === 'rejected') {
+        await insertEvent(trx, {
+          case_id: caseId,
+          at,
+          kind: `answer.${feedback.type}.rejected`,
+          actor: request.institution_code,
+          summary: `${labelOf(feedback.type)}被拒绝（${where}）：${feedback.rejection?.code ?? ''} ${feedback.rejection?.message ?? ''}`,
+          detail: JSON.stringify({ requestId: request.request_id }),
+        });
+        if (account && feedback.rejection?.code === 'ACCOUNT_NOT_FOUND')
+          await trx
+            .updateTable('case_account')
+            .set({ state: 'trail-ended', note: 'account not found at the institution', updated_at: at })
+            .where('id', '=', account.id)
+            .execute();
+        return;
+      }
+      switch (feedback.type) {
+        case 'transaction-query': {
+          const body = feedback.body as TransactionQueryResult | undefined;
+          if (!body || !account) break;
+          const added = await this.recordDetail(
+            trx,
+            caseId,
+            request.institution_code,
+            account.account,
+            account.holder_name,
+            account.level,
+            body,
+            request.request_id,
+            at,
+          );
+          await trx
+            .updateTable('case_account')
+            .set({
+              balance: body.balance,
+              state: account.state === 'new' ? 'queried' : account.state,
+              updated_at: at,
+            })
+            .where('id', '=', account.id)
+            .execute();
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: 'answer.transaction-query',
+            actor: request.institution_code,
+            summary: `明细反馈（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}`,
+            detail: JSON.stringify({ requestId: request.request_id }),
+          });
+          break;
+        }
+        case 'stop-payment':
+        case 'stop-payment-renewal':
+        case 'freeze':
+        case 'freeze-extension': {
+          const body = feedback.body as
+            | { heldAmount: number; balance: number; expiresAt: string; priorHolds?: unknown[] }
+            | undefined;
+          const frozen = feedback.type.startsWith('freeze');
+          const target = account ?? (await this.accountOfHold(trx, caseId, request.renews_request_id));
+          if (target && body) {
+            await trx
+              .updateTable('case_account')
+              .set({
+                state: frozen ? 'frozen' : target.state === 'frozen' ? 'frozen' : 'stop-paid',
+                frozen_amount: body.heldAmount,
+                balance: body.balance,
+                updated_at: at,
+              })
+              .where('id', '=', target.id)
+              .execute();
+          }
+          const prior = body?.priorHolds?.length ? `，另有 ${body.priorHolds.length} 项他方在先措施` : '';
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: `answer.${feedback.type}`,
+            actor: request.institution_code,
+            summary: `${labelOf(feedback.type)}${feedback.result === 'partially-executed' ? '部分' : ''}执行（${where}）：${body ? `${frozen ? '冻结' : '止付'} ${yuan(body.heldAmount)}，余额 ${yuan(body.balance)}，至 ${body.expiresAt}` : ''}${prior}`,
+            detail: JSON.stringify({ requestId: request.request_id }),
+          });
+          break;
+        }
+        default:
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: `answer.${feedback.type}`,
+            actor: request.institution_code,
+            summary: `${labelOf(feedback.type)}反馈（${where}）`,
+            detail: JSON.stringify({ requestId: request.request_id }),
+          });
+      }
+    });
+    this.events.publish(caseId, 'timeline', 'requests', 'graph');
+    this.schedule(caseId);
+  }
+
+  /** Turn a detail answer into case-ledger transfers; returns how many were new. */
+  private async recordDetail(
+    trx: Db,
+    caseId: number,
+    institution: string,
+    account: string,
+    holder: string,
+    level: number,
+    body: TransactionQueryResult,
+    requestId: string,
+    at: string,
+  ): Promise<number> {
+    const self = { institution, account, holder };
+    const victimInflows = await trx
+      .selectFrom('case_transfer')
+      .select(['amount', 'at', 'from_key'])
+      .where('case_id', '=', caseId)
+      .where('to_key', '=', accountKey(institution, account))
+      .where('from_key', 'like', 'V%')
+      .execute();
+    const matched = new Set<number>();
+    const transfers: LedgerTransferInput[] = [];
+    for (const m of body.transfers as DetailMovement[]) {
+      if (m.direction === 'out') {
+        const sink = sinkOf(m);
+        const to = sink
+          ? { ...sinkAccount(m, institution, sink), holder: m.counterparty.name || sink, sink }
+          : {
+              institution: m.counterparty.institution,
+              account: m.counterparty.accountNumber,
+              holder: m.counterparty.name,
+            };
+        transfers.push({
+          from: self,
+          to,
+          amount: m.amount,
+          at: m.time,
+          channel: m.channel,
+          serial: m.transferId,
+        });
+        continue;
+      }
+      // The victims' own payments are in the case already (from the report); don't count them twice.
+      const t = Date.parse(m.time);
+      const victim = victimInflows.findIndex(
+        (v, i) =>
+          !matched.has(i) && Number(v.amount) === m.amount && Math.abs(Date.parse(v.at) - t) <= 10 * 60_000,
+      );
+      if (victim >= 0) {
+        matched.add(victim);
+        continue;
+      }
+      const known = await trx
+        .selectFrom('case_account')
+        .select('id')
+        .where('case_id', '=', caseId)
+        .where('institution_code', '=', m.counterparty.institution)
+        .where('account', '=', m.counterparty.accountNumber)
+        .executeTakeFirst();
+      const from = known
+        ? {
+            institution: m.counterparty.institution,
+            account: m.counterparty.accountNumber,
+            holder: m.counterparty.name,
+          }
+        : {
+            party: `X-${m.counterparty.institution || institution}-${m.counterparty.accountNumber || 'CASH'}`,
+            role: 'unknown' as const,
+            label: m.counterparty.name,
+          };
+      transfers.push({
+        from,
+        to: self,
+        amount: m.amount,
+        at: m.time,
+        channel: m.channel,
+        serial: m.transferId,
+      });
+    }
+    // The balance before the first movement answered is money that was there before the window:
+    // the account's opening balance, the oldest money in it.
+    const first = body.transfers[0];
+    if (first) {
+      const before =
+        first.direction === 'in' ? first.balanceAfter - first.amount : first.balanceAfter + first.amount;
+      const row = await trx
+        .selectFrom('case_account')
+        .select(['id', 'opening'])
+        .where('case_id', '=', caseId)
+        .where('institution_code', '=', institution)
+        .where('account', '=', account)
+        .executeTakeFirst();
+      if (row && Number(row.opening) === 0 && before > 0)
+        await trx.updateTable('case_account').set({ opening: before }).where('id', '=', row.id).execute();
+    }
+    return addLedgerTransfers(trx, caseId, 'detail-query', requestId, transfers, at, level);
+  }
+
+  private async accountOfHold(trx: Db, caseId: number, holdRequestId: string | null) {
+    if (!holdRequestId) return undefined;
+    const hold = await trx
+      .selectFrom('gateway_request')
+      .select(['institution_code', 'account'])
+      .where('request_id', '=', holdRequestId)
+      .executeTakeFirst();
+    if (!hold?.account) return undefined;
+    return trx
+      .selectFrom('case_account')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .where('institution_code', '=', hold.institution_code)
+      .where('account', '=', hold.account)
+      .executeTakeFirst();
+  }
+
+  private async awaitingConfirmation(caseIds: number[], key: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('case_event')
+      .select('id')
+      .where('case_id', 'in', caseIds)
+      .where('kind', '=', 'decision.confirm-freeze')
+      .where('detail', 'like', `%"key":"${key}"%`)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private async draftFor(trx: Db, caseId: number, action: DisposalAction): Promise<RequestDraft | undefined> {
+    const account = { number: action.account, name: action.holder };
+    switch (action.kind) {
+      case 'detail-query':
+        return {
+          type: 'transaction-query',
+          account,
+          from: new Date(action.from!).toISOString(),
+          to: new Date(action.to!).toISOString(),
+        };
+      case 'stop-payment':
+        return { type: 'stop-payment', account, amount: action.amount! };
+      case 'freeze': {
+        const stop = await this.latestHold(trx, caseId, action, ['stop-payment']);
+        return {
+          type: 'freeze',
+          account,
+          amount: action.amount!,
+          ...(stop ? { convertsStopPayment: stop } : {}),
+        };
+      }
+      case 'renew-stop-payment': {
+        const stop = await this.latestHold(trx, caseId, action, ['stop-payment']);
+        return stop ? { type: 'stop-payment-renewal', holdRequestId: stop } : undefined;
+      }
+      case 'extend-freeze': {
+        const freeze = await this.latestHold(trx, caseId, action, ['freeze']);
+        return freeze ? { type: 'freeze-extension', holdRequestId: freeze } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private async latestHold(
+    trx: Db,
+    caseId: number,
+    action: DisposalAction,
+    types: string[],
+  ): Promise<string | undefined> {
+    const row = await trx
+      .selectFrom('gateway_request')
+      .select('request_id')
+      .where('case_id', '=', caseId)
+      .where('institution_code', '=', action.institution)
+      .where('account', '=', action.account)
+      .where('type', 'in', types)
+      .where('state', '=', 'executed')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return row?.request_id;
+  }
+
+  private async setAccountState(
+    trx: Db,
+    caseId: number,
+    action: { institution: string; account: string },
+    state: string,
+    note?: string,
+  ) {
+    await trx
+      .updateTable('case_account')
+      .set({ state, ...(note ? { note } : {}), updated_at: this.clock.now().toISOString() })
+      .where('case_id', '=', caseId)
+      .where('institution_code', '=', action.institution)
+      .where('account', '=', action.account)
+      .execute();
+  }
+
+  // ----- analysts' decisions ------------------------------------------------------------------
+
+  /** Exclude an account from the automation (an innocent merchant, the victim's own account). */
+  async exclude(actor: Actor, caseId: number, key: string, reason: string): Promise<void> {
+    await this.decide(actor, caseId, key, async (trx, account, at) => {
+      await trx
+        .updateTable('case_account')
+        .set({ state: 'excluded', note: reason, updated_at: at })
+        .where('id', '=', account.id)
+        .execute();
+      await insertEvent(trx, {
+        case_id: caseId,
+        at,
+        kind: 'decision.exclude',
+        actor: actor.username,
+        summary: `排除账户 ${key}：${reason}`,
+        detail: JSON.stringify({ key, reason }),
+      });
+      await this.audit.record(
+        trx,
+        actorEntry(actor, 'case.account-exclude', { type: 'case', id: caseId }, { reason, detail: { key } }),
+      );
+    });
+  }
+
+  /** Confirm a freeze the policy would not make on its own (above the automatic limit). */
+  async confirmFreeze(actor: Actor, caseId: number, key: string): Promise<void> {
+    await this.decide(actor, caseId, key, async (trx, account, at) => {
+      await trx
+        .updateTable('case_account')
+        .set({ freeze_confirmed: 1, updated_at: at })
+        .where('id', '=', account.id)
+        .execute();
+      await insertEvent(trx, {
+        case_id: caseId,
+        at,
+        kind: 'decision.freeze-confirmed',
+        actor: actor.username,
+        summary: `研判确认冻结 ${key}`,
+        detail: JSON.stringify({ key }),
+      });
+      await this.audit.record(
+        trx,
+        actorEntry(actor, 'case.freeze-confirm', { type: 'case', id: caseId }, { detail: { key } }),
+      );
+    });
+  }
+
+  private async decide(
+    actor: Actor,
+    caseId: number,
+    key: string,
+    work: (trx: Db, account: { id: number }, at: string) => Promise<void>,
+  ) {
+    requirePermission(actor, 'cases.write');
+    const found = await this.db
+      .selectFrom('fraud_case')
+      .innerJoin('unit', 'unit.id', 'fraud_case.unit_id')
+      .select(['fraud_case.id', 'unit.path'])
+      .where('fraud_case.id', '=', caseId)
+      .executeTakeFirst();
+    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
+    requireScope(actor, found.path, `case ${caseId}`);
+    const [institution, ...rest] = key.split('/');
+    const account = await this.db
+      .selectFrom('case_account')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .where('institution_code', '=', institution ?? '')
+      .where('account', '=', rest.join('/'))
+      .executeTakeFirst();
+    if (!account)
+      throw new LeveeError('LEVEE_VALIDATION', `case ${caseId} has no account ${key}`, { field: 'key' });
+    await this.db.transaction().execute((trx) => work(trx, account, this.clock.now().toISOString()));
+    this.events.publish(caseId, 'timeline', 'graph');
+    this.schedule(caseId);
+  }
+}
+
+function labelOf(type: string): string {
+  return (
+    (
+      {
+        'transaction-query': '明细查询',
+        'stop-payment': '紧急止付',
+        'stop-payment-renewal': '续止付',
+        'stop-payment-release': '解除止付',
+        freeze: '冻结',
+        'freeze-extension': '续冻',
+        'freeze-release': '解冻',
+        'holder-query': '主体查询',
+        'accounts-by-id-query': '账户查询',
+        subscription: '动态查询',
+        'subscription-cancel': '取消动态查询',
+        'subscription-report': '动态报告',
+      } as Record<string, string>
+    )[type] ?? type
+  );
+}
