@@ -123,7 +123,10 @@ describe('fund analysis report of a case', () => {
     expect(victim.totals.proposedReturn.amount).toBe(55_000_00);
     // footnote of the frozen level-2 money: the victim's payment, then the mule's transfer
     const note = report.footnotes.find((n) => n.id === accounts[LEVEL2]!.returns[0]!.notes[0])!;
-    expect(note.paths[0]!.hops.map((h) => [h.from, h.to, h.amount])).toEqual([
+    const hop = (transfer: string) => report.transfers[transfer]!;
+    expect(
+      note.paths[0]!.hops.map((h) => [hop(h.transfer).from, hop(h.transfer).to, hop(h.transfer).amount]),
+    ).toEqual([
       [victim.id, MULE, 100_000_00],
       [MULE, LEVEL2, 60_000_00],
     ]);

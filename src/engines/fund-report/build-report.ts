@@ -396,6 +396,7 @@ export function buildFundReport(input: FundReportInput): FundReport {
     gaps: doc.gaps.map((g) => ({ ...g })),
     returnProposal,
     footnotes: notes.list,
+    transfers: notes.transfers,
     reproducibility: {
       ledgerSha256: ledgerFingerprint(input.ledger),
       ledgerCanonicalization:

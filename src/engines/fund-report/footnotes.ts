@@ -6,10 +6,12 @@
  * explanations order them); the rest are counted with the money they carry.
  */
 import type { ExplainDocument } from '../tracing/index.js';
-import type { Footnote } from './report-types.js';
+import type { Footnote, ReportTransfer } from './report-types.js';
 
 export interface FootnoteIndex {
   list: Footnote[];
+  /** the transfers the listed paths cite */
+  transfers: Record<string, ReportTransfer>;
   /** `${account}\u0000${origin}` → footnote id */
   byKey: Map<string, number>;
 }
@@ -19,6 +21,7 @@ export const noteKey = (account: string, origin: string): string => `${account}\
 export function buildFootnotes(explained: Map<string, ExplainDocument>, cap: number): FootnoteIndex {
   const list: Footnote[] = [];
   const byKey = new Map<string, number>();
+  const cited = new Map<string, ReportTransfer>();
   const accounts = [...explained.keys()].sort(cmp);
   for (const account of accounts) {
     const ex = explained.get(account)!;
@@ -34,13 +37,22 @@ export function buildFootnotes(explained: Map<string, ExplainDocument>, cap: num
         origin,
         amount: o.amount,
         pathCount: o.paths.length,
-        paths: listed.map((p) => ({ amount: p.amount, hops: p.hops.map((h) => ({ ...h })) })),
+        paths: listed.map((p) => ({
+          amount: p.amount,
+          hops: p.hops.map((h) => {
+            if (!cited.has(h.transfer))
+              cited.set(h.transfer, { from: h.from, to: h.to, time: h.time, amount: h.amount });
+            return { transfer: h.transfer, carried: h.carried };
+          }),
+        })),
         omitted: { paths: omitted.length, amount: omitted.reduce((s, p) => s + p.amount, 0) },
       });
       byKey.set(noteKey(account, origin), id);
     }
   }
-  return { list, byKey };
+  const transfers: Record<string, ReportTransfer> = {};
+  for (const id of [...cited.keys()].sort(cmp)) transfers[id] = cited.get(id)!;
+  return { list, byKey, transfers };
 }
 
 function cmp(a: string, b: string): number {

@@ -159,13 +159,18 @@ export interface ReturnProposal {
   publicNoticeRequired: boolean;
 }
 
+/** One hop of a path: the transfer (see `FundReport.transfers`) and how much of the origin it carried. */
 export interface FootnoteHop {
   transfer: string;
+  carried: number;
+}
+
+/** A transfer cited by a footnote, as the ledger has it. */
+export interface ReportTransfer {
   from: string;
   to: string;
   time: string;
   amount: number;
-  carried: number;
 }
 
 export interface Footnote {
@@ -223,6 +228,8 @@ export interface FundReport {
   gaps: { account: string; transfer: string; amount: number }[];
   returnProposal: ReturnProposal;
   footnotes: Footnote[];
+  /** every transfer a footnote cites, by id (listed once, however many paths pass through it) */
+  transfers: Record<string, ReportTransfer>;
   reproducibility: {
     ledgerSha256: string;
     ledgerCanonicalization: 'levee canonical JSON (keys sorted by code unit, 1-space indent, final newline)';

@@ -289,7 +289,10 @@ export async function renderFundReportPdf(report: FundReport, options: PdfOption
     for (const path of shown)
       lines.push(
         `    ${yuan(path.amount)}：${path.hops
-          .map((h) => `${h.transfer} ${h.from}→${h.to} ${h.time}（${yuan(h.amount)} / ${yuan(h.carried)}）`)
+          .map((h) => {
+            const t = report.transfers[h.transfer]!;
+            return `${h.transfer} ${t.from}→${t.to} ${t.time}（${yuan(t.amount)} / ${yuan(h.carried)}）`;
+          })
           .join(' ⇒ ')}`,
       );
     const moreCount = n.pathCount - shown.length;

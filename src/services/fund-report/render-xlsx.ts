@@ -302,6 +302,7 @@ export async function renderFundReportXlsx(report: FundReport): Promise<Buffer> 
       fs.addRow([n.id, n.account, n.origin, n.amount, '', '', '', '（期初余额或来源不明，无转入交易）']);
     n.paths.forEach((p, i) => {
       p.hops.forEach((h, k) => {
+        const t = report.transfers[h.transfer]!;
         fs.addRow([
           n.id,
           n.account,
@@ -311,10 +312,10 @@ export async function renderFundReportXlsx(report: FundReport): Promise<Buffer> 
           p.amount,
           k + 1,
           h.transfer,
-          h.from,
-          h.to,
-          h.time,
-          h.amount,
+          t.from,
+          t.to,
+          t.time,
+          t.amount,
           h.carried,
         ]);
       });

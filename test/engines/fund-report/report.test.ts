@@ -121,7 +121,12 @@ describe('fund report figures', () => {
         for (const n of report.footnotes) {
           expect(n.paths.reduce((s, p) => s + p.amount, 0) + n.omitted.amount).toBe(n.amount);
           expect(n.paths.length + n.omitted.paths).toBe(n.pathCount);
-          for (const p of n.paths) expect(p.hops.at(-1)?.to ?? n.account).toBe(n.account);
+          for (const p of n.paths) {
+            const last = p.hops.at(-1);
+            expect(last ? report.transfers[last.transfer]!.to : n.account).toBe(n.account);
+            for (const h of p.hops)
+              expect(h.carried).toBeLessThanOrEqual(report.transfers[h.transfer]!.amount);
+          }
         }
       });
 
