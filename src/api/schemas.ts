@@ -18,7 +18,11 @@ export const Problem = Type.Object(
     instance: Type.String(),
     requestId: Type.String(),
     field: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.Optional(Type.String()), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({ field: Type.String(), code: Type.Optional(Type.String()), message: Type.String() }),
+      ),
+    ),
     lockedUntil: Type.Optional(Type.String()),
   },
   {

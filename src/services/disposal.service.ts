@@ -103,7 +103,7 @@ export class DisposalService {
       .select(['id', 'automation', 'status'])
       .where('id', '=', caseId)
       .executeTakeFirst();
-    if (!found || found.automation !== 'running' || found.status !== 'open') return [];
+    if (found?.automation !== 'running' || found.status !== 'open') return [];
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now().getTime();
     const actions = decideActions(snapshots, this.policy, now);

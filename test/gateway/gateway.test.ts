@@ -33,7 +33,11 @@ describe('gateway with a clean institution network', () => {
   const settle = () =>
     eventually(async () => {
       await h.t.ctx.disposal.idle();
-      const open = await h.t.ctx.store.db.selectFrom('gateway_request').select('id').where('state', 'in', ['queued', 'sent', 'acknowledged']).execute();
+      const open = await h.t.ctx.store.db
+        .selectFrom('gateway_request')
+        .select('id')
+        .where('state', 'in', ['queued', 'sent', 'acknowledged'])
+        .execute();
       return open.length === 0 ? true : undefined;
     });
   const count = async () =>
