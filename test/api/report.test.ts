@@ -210,3 +210,27 @@ describe('fund analysis report of a case', () => {
     expect((await analyst.request('GET', '/api/cases/999999/report')).statusCode).toBe(404);
   });
 });
+
+describe('the CJK font for PDF reports', () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+    return 'ok';
+  };
+  it('takes LEVEE_REPORT_FONT first, and names what is wrong with it', () => {
+    expect(code(() => resolveCjkFont({ LEVEE_REPORT_FONT: '/nonexistent/font.ttf' }))).toBe('LEVEE_CONFIG');
+    const found = resolveCjkFont({});
+    expect(['npm', 'system']).toContain(found.source);
+    if (found.regular.path.endsWith('.ttc')) {
+      // a collection needs the face's name
+      expect(code(() => resolveCjkFont({ LEVEE_REPORT_FONT: found.regular.path }))).toBe('LEVEE_CONFIG');
+      const named = resolveCjkFont({ LEVEE_REPORT_FONT: `${found.regular.path}#${found.regular.family}` });
+      expect(named).toMatchObject({ source: 'env', regular: found.regular });
+    } else {
+      expect(resolveCjkFont({ LEVEE_REPORT_FONT: found.regular.path }).source).toBe('env');
+    }
+  });
+});
