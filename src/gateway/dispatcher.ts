@@ -21,7 +21,7 @@ import { InstitutionClient } from '../institution-protocol/client.js';
 import type { RequestType } from '../institution-protocol/schemas.js';
 import {
   claimDue,
-  claimMany,
+  claimOne,
   updateLeased,
   updateManyLeased,
   updateRequest,
@@ -59,24 +59,6 @@ export class Dispatcher {
   private inFlight = 0;
   private warnedNoKeys = false;
   private readonly buckets = new TokenBuckets();
-  /** JetStream ids delivered together are leased by one UPDATE (each under claimOne's condition). */
-  private readonly claims = new MicroBatch<number, GatewayRequestRow | undefined>(async (ids) => {
-    const now = this.clock.now();
-    const rows = await claimMany(
-      this.db,
-      [...new Set(ids)],
-      this.owner,
-      now.toISOString(),
-      new Date(now.getTime() + this.leaseMs()).toISOString(),
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    // A row is handed to one caller only, should the same id have been delivered twice.
-    return ids.map((id) => {
-      const row = byId.get(id);
-      byId.delete(id);
-      return row;
-    });
-  });
   /**
    * Acknowledgements that come back together are stored in one transaction, one UPDATE per
    * distinct (attempts, sent_at, ack time): exactly the values `updateLeased` wrote row by row.
@@ -208,7 +190,14 @@ export class Dispatcher {
   /** The JetStream path: a worker was told request `id` is ready. False if someone else has it or it is not due. */
   async processById(id: number): Promise<boolean> {
     const client = await this.ensureClient();
-    const row = await this.claims.push(id);
+    const now = this.clock.now();
+    const row = await claimOne(
+      this.db,
+      id,
+      this.owner,
+      now.toISOString(),
+      new Date(now.getTime() + this.leaseMs()).toISOString(),
+    );
     if (!row) return false;
     await this.track(this.send(client, row));
     return true;
@@ -232,9 +221,11 @@ export class Dispatcher {
   private async ensureClient(): Promise<InstitutionClient> {
     if (!this.client) {
       const directory = await this.gateway.directory();
-      // Signatures carry the wall-clock time: the receiver checks them against its own clock,
-      // whatever time the case work runs on (a simulation may run faster than real time).
-      this.client = new InstitutionClient({ signer: directory.signer, endpoints: directory.endpoints });
+      this.client = new InstitutionClient({
+        signer: directory.signer,
+        endpoints: directory.endpoints,
+        now: () => this.clock.now().getTime(),
+      });
     }
     return this.client;
   }

@@ -88,38 +88,6 @@ export async function claimOne(
 }
 
 /**
- * Lease several named requests at once (the JetStream path batches the ids that arrived together):
- * each is leased under exactly the condition `claimOne` applies; returns the rows leased.
- */
-export async function claimMany(
-  db: Db,
-  ids: readonly number[],
-  owner: string,
-  nowIso: string,
-  leaseUntilIso: string,
-): Promise<GatewayRequestRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .updateTable('gateway_request')
-    .set({
-      state: 'sent',
-      lease_owner: owner,
-      dispatched_by: owner,
-      lease_until: leaseUntilIso,
-      updated_at: nowIso,
-    })
-    .where('id', 'in', ids)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
-        eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
-      ]),
-    )
-    .returningAll()
-    .execute();
-}
-
-/**
  * `updateLeased` for many requests that get the same changes (acknowledgements that arrived
  * together): one statement, the same lease condition per row. Returns how many rows changed.
  */
