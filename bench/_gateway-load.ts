@@ -29,6 +29,10 @@ export interface LoadResult {
   readonly simCpuMs: number | undefined;
   /** Requests per institution, to draw the simulated latency of the same mix. */
   readonly institutions: readonly string[];
+  /** Enqueue transactions retried because SQLite was busy. */
+  readonly busyRetries: number;
+  /** Callback deliveries the simulator saw fail (non-2xx or no answer) and will resend. */
+  readonly callbacksFailed: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,6 +77,8 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const { ctx } = rig;
   const { done, results } = clock.begin();
+  const counters = { busyRetries: 0 };
+  const callbacks0 = (await rig.sim.status()).callbacks;
   const committed = new Map<string, number>();
   const institutions: string[] = [];
   const offset = options.offset ?? 0;
@@ -87,23 +93,25 @@ export async function runLoad(
       if (wait > 0) await sleep(wait);
     }
     const to = Math.min(options.requests, from + options.batch);
-    const rows = await ctx.store.db.transaction().execute(async (trx) => {
-      const out: { id: number; requestId: string }[] = [];
-      for (let i = from; i < to; i++) {
-        const target = targets[(offset + i) % targets.length]!;
-        institutions.push(target.institution);
-        out.push(
-          await ctx.gateway.enqueue(trx, {
-            caseId: null,
-            institution: target.institution,
-            draft: draftOf(target, offset + i),
-            reason: 'gateway benchmark',
-            createdBy: 'bench',
-          }),
-        );
-      }
-      return out;
-    });
+    const rows = await withBusyRetry(counters, () =>
+      ctx.store.db.transaction().execute(async (trx) => {
+        const out: { id: number; requestId: string }[] = [];
+        for (let i = from; i < to; i++) {
+          const target = targets[(offset + i) % targets.length]!;
+          institutions.push(target.institution);
+          out.push(
+            await ctx.gateway.enqueue(trx, {
+              caseId: null,
+              institution: target.institution,
+              draft: draftOf(target, offset + i),
+              reason: 'gateway benchmark',
+              createdBy: 'bench',
+            }),
+          );
+        }
+        return out;
+      }),
+    );
     const at = performance.now();
     for (const row of rows) committed.set(row.requestId, at);
     ctx.gateway.kick(rows.map((r) => r.id));
@@ -119,6 +127,7 @@ export async function runLoad(
     } else if (performance.now() - lastProgress > (options.stallMs ?? 60_000)) break;
   }
   const cpu = process.cpuUsage(cpu0);
+  const callbacks1 = (await rig.sim.status()).callbacks;
   const workerCpu = pids.map(cpuMsOf);
   const simCpu = cpuMsOf(rig.simPid);
   let last = started;
@@ -145,7 +154,27 @@ export async function runLoad(
     workerCpuMs: pids.length === 0 ? 0 : w1 !== undefined && w0 !== undefined ? w1 - w0 : undefined,
     simCpuMs: simCpu !== undefined && simCpu0 !== undefined ? simCpu - simCpu0 : undefined,
     institutions,
+    busyRetries: counters.busyRetries,
+    callbacksFailed: (callbacks1['failedAttempts'] ?? 0) - (callbacks0['failedAttempts'] ?? 0),
   };
+}
+
+/**
+ * SQLite with several writing processes (JetStream workers) can refuse a transaction that read
+ * before it wrote (SQLITE_BUSY_SNAPSHOT) or wait past busy_timeout: a workflow would retry the
+ * transaction, so the load does too, and counts it.
+ */
+async function withBusyRetry<T>(counters: { busyRetries: number }, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || attempt >= 20) throw error;
+      counters.busyRetries++;
+      await sleep(5 + Math.random() * 20);
+    }
+  }
 }
 
 /**

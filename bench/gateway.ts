@@ -86,6 +86,10 @@ export async function main(args: string[]): Promise<void> {
           } else throw new Error(`unknown database "${label}"`);
           try {
             await row(database, mode, faults, rate, { requests, batch, warmup });
+          } catch (error) {
+            console.log(
+              `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | failed: ${(error as Error).message} |`,
+            );
           } finally {
             await database.drop();
           }
@@ -119,8 +123,11 @@ async function row(
     console.log(
       `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | ${(rate ? String(rate) : 'max').padStart(7)} | ${String(r.completed).padStart(4)} | ${f0(r.perSecond).padStart(5)} | ${f1(pct(r.latencies, 50)).padStart(6)} | ${f1(pct(r.latencies, 99)).padStart(6)} | ${f1(pct(r.latencies, 100)).padStart(6)} | ${`${f0(pct(sim, 50))}/${f0(pct(sim, 99))}`.padStart(14)} | ${f2(per(r.apiCpuMs)).padStart(14)} | ${f2(per(r.workerCpuMs)).padStart(7)} | ${f2(per(r.simCpuMs)).padStart(4)} |`,
     );
-    if (r.completed < r.requests)
-      console.log(`  (only ${r.completed} of ${r.requests} answered; results ${JSON.stringify(r.results)})`);
+    const notes: string[] = [];
+    if (r.completed < r.requests) notes.push(`only ${r.completed} of ${r.requests} answered`);
+    if (r.callbacksFailed > 0) notes.push(`${r.callbacksFailed} callback deliveries failed and were resent`);
+    if (r.busyRetries > 0) notes.push(`${r.busyRetries} enqueue transactions retried (SQLITE_BUSY)`);
+    if (notes.length > 0) console.log(`  (${notes.join('; ')}; results ${JSON.stringify(r.results)})`);
   } finally {
     await rig.close();
   }
