@@ -194,7 +194,7 @@ export function cpuMsOf(pid: number | undefined): number | undefined {
 }
 
 /** Pids whose parent is this process. */
-function childPids(): number[] {
+export function childPids(): number[] {
   const pids: number[] = [];
   let entries: string[];
   try {

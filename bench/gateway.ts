@@ -5,18 +5,27 @@
  * feeding 1 and 2 `levee gateway worker` processes; on SQLite and, when a server answers,
  * PostgreSQL; with fault profile `none` and `latency` (simulated institution latency).
  *
- *   npm run bench -- gateway [--requests 5000] [--batch 100] [--rate max|<req/s>[,…]]
+ *   npm run bench -- gateway [--requests 5000] [--batch 100] [--rate max,50] [--paced-seconds 20]
  *                            [--faults none,latency] [--databases sqlite,postgres]
- *                            [--modes in-process,jetstream-1,jetstream-2] [--warmup 300]
+ *                            [--modes in-process,jetstream-1,jetstream-2] [--warmup 300] [--no-direct]
  *
- * req/s = requests / (first enqueue → last feedback). Latency: enqueue commit → feedback applied
- * (the case workflow hears of it). CPU ms/req: the API process (enqueue, callbacks, in-process
- * dispatch and the load generator), the workers together, the simulator.
+ * Rows with offered "max" enqueue everything at once: req/s = requests / (first enqueue → last
+ * feedback), and the latency is mostly time spent queued. Paced rows offer a fixed rate for
+ * --paced-seconds: latency below saturation. Latency: enqueue commit → feedback applied (the case
+ * workflow hears of it). "sim p50/p99": the institution latency the simulator adds by itself, drawn
+ * from the same profile for the same institutions. CPU ms/req: the API process (enqueue, callbacks,
+ * in-process dispatch and the load generator), the workers together, the simulator. The "direct
+ * client" row is the baseline without Levee: protocol client → simulator → a bare callback sink.
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { FeedbackClock, pct, runLoad, simulatedLatency, targetsOf } from './_gateway-load.js';
+import { directLoad, startBenchSim, startFeedbackSink } from './_sim-harness.js';
+import { simKeysFile } from '../src/sim/keys.js';
+import { buildInstitutions } from '../src/sim/institutions.js';
 import {
+  childPids,
+  cpuMsOf,
   type Database,
   type Mode,
   natsAvailable,
@@ -51,7 +60,9 @@ export async function main(args: string[]): Promise<void> {
   const requests = Number(arg(args, 'requests', '5000'));
   const batch = Number(arg(args, 'batch', '100'));
   const warmup = Number(arg(args, 'warmup', '300'));
-  const rates = arg(args, 'rate', 'max')
+  const pacedSeconds = Number(arg(args, 'paced-seconds', '20'));
+  const direct = !args.includes('--no-direct');
+  const rates = arg(args, 'rate', 'max,50')
     .split(',')
     .map((r) => (r === 'max' ? undefined : Number(r)));
   const faultsList = arg(args, 'faults', 'none,latency').split(',');
@@ -71,6 +82,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     '| -------- | ------------ | ------- | ------- | ---- | ----- | ------ | ------ | ------ | -------------- | -------------- | ------- | ---- |',
   );
+  if (direct) for (const faults of faultsList) await directRow(faults, Math.min(requests, 2000));
   for (const label of wanted) {
     for (const faults of faultsList) {
       for (const mode of modes) {
@@ -85,7 +97,9 @@ export async function main(args: string[]): Promise<void> {
             }
           } else throw new Error(`unknown database "${label}"`);
           try {
-            await row(database, mode, faults, rate, { requests, batch, warmup });
+            // A paced row offers `rate` per second for pacedSeconds: latency below saturation.
+            const n = rate ? Math.min(requests, Math.round(rate * pacedSeconds)) : requests;
+            await row(database, mode, faults, rate, { requests: n, batch, warmup });
           } catch (error) {
             console.log(
               `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | failed: ${(error as Error).message} |`,
@@ -98,6 +112,29 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   console.log(`load average at the end: ${loadavg()}`);
+}
+
+/** Baseline without Levee: the protocol client straight to the simulator, 64 in flight, callbacks to a bare verifying sink. */
+async function directRow(faults: string, requests: number): Promise<void> {
+  const keys = simKeysFile({ seed: SEED, institutions: buildInstitutions(38, 80), baseUrl: 'http://sim' });
+  const sink = await startFeedbackSink(keys);
+  const before = new Set(childPids());
+  const sim = await startBenchSim({ mode: 'child', faults, seed: SEED, callbackUrl: sink.url });
+  const simPid = childPids().find((pid) => !before.has(pid));
+  try {
+    const cpu0 = process.cpuUsage();
+    const sim0 = cpuMsOf(simPid);
+    const r = await directLoad({ sim, sink, count: requests, concurrency: 64 });
+    const cpu = process.cpuUsage(cpu0);
+    const sim1 = cpuMsOf(simPid);
+    const simPer = sim0 !== undefined && sim1 !== undefined ? (sim1 - sim0) / requests : undefined;
+    console.log(
+      `| –        | direct client| ${faults.padEnd(7)} |     max | ${String(requests).padStart(4)} | ${f0(r.perSecond).padStart(5)} | ${f1(r.p50).padStart(6)} | ${f1(r.p99).padStart(6)} |      – |              – | ${f2((cpu.user + cpu.system) / 1000 / requests).padStart(14)} |       – | ${f2(simPer).padStart(4)} |`,
+    );
+  } finally {
+    await sim.stop();
+    await sink.close();
+  }
 }
 
 async function row(
