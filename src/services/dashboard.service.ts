@@ -10,8 +10,8 @@ import { type Actor, requirePermission } from './access-policy.js';
 import type { DirectoryService } from './directory.service.js';
 
 export const MODULES = [
-  { key: 'cases', status: 'coming' },
-  { key: 'tracing', status: 'coming' },
+  { key: 'cases', status: 'ready' },
+  { key: 'tracing', status: 'ready' },
   { key: 'warnings', status: 'coming' },
   { key: 'blocking', status: 'coming' },
   { key: 'screening', status: 'coming' },

@@ -23,6 +23,10 @@ const IntakeScreen = lazy(() =>
   import('./cases/intake-screen.js').then((m) => ({ default: m.IntakeScreen })),
 );
 const CaseScreen = lazy(() => import('./cases/case-screen.js').then((m) => ({ default: m.CaseScreen })));
+const FundsScreen = lazy(() => import('./funds/funds-screen.js').then((m) => ({ default: m.FundsScreen })));
+const EndpointsScreen = lazy(() =>
+  import('./funds/endpoints-screen.js').then((m) => ({ default: m.EndpointsScreen })),
+);
 const StatementsScreen = lazy(() =>
   import('./imports/statements-screen.js').then((m) => ({ default: m.StatementsScreen })),
 );
@@ -80,6 +84,22 @@ function Gate() {
           element={
             <Lazy>
               <StatementsScreen />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/funds"
+          element={
+            <Lazy>
+              <FundsScreen />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/admin/endpoints"
+          element={
+            <Lazy>
+              <EndpointsScreen />
             </Lazy>
           }
         />

@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   CreditCardOutlined,
   DashboardOutlined,
@@ -26,6 +27,8 @@ export interface ModuleSpec {
   icon: ReactNode;
   /** Built: the module has its own screens instead of the "coming soon" page. */
   ready?: true;
+  /** The menu shows a built module only to users with this permission (the server checks it anyway). */
+  permission?: Permission;
 }
 
 export const BUSINESS_MODULES: readonly ModuleSpec[] = [
@@ -37,6 +40,7 @@ export const BUSINESS_MODULES: readonly ModuleSpec[] = [
     features: ['module.cases.f1', 'module.cases.f2', 'module.cases.f3'],
     icon: <FileTextOutlined />,
     ready: true,
+    permission: 'cases.read',
   },
   {
     key: 'funds',
@@ -45,6 +49,8 @@ export const BUSINESS_MODULES: readonly ModuleSpec[] = [
     summary: 'module.funds.summary',
     features: ['module.funds.f1', 'module.funds.f2', 'module.funds.f3', 'module.funds.f4'],
     icon: <FundOutlined />,
+    ready: true,
+    permission: 'gateway.read',
   },
   {
     key: 'warnings',
@@ -107,6 +113,7 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { path: '/admin/units', label: 'nav.units', permission: 'units.read', icon: <ApartmentOutlined /> },
   { path: '/admin/users', label: 'nav.users', permission: 'users.read', icon: <TeamOutlined /> },
   { path: '/admin/audit', label: 'nav.audit', permission: 'audit.read', icon: <AuditOutlined /> },
+  { path: '/admin/endpoints', label: 'nav.endpoints', permission: 'gateway.admin', icon: <ApiOutlined /> },
 ];
 
 export const PERSONS_PAGE = { path: '/persons', label: 'nav.persons', icon: <IdcardOutlined /> } as const;

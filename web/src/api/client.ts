@@ -14,8 +14,9 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** For LEVEE_LOGIN_THROTTLED: when the next attempt is allowed (ISO time). */
   readonly lockedUntil: string | undefined;
-  /** For LEVEE_VALIDATION with several bad fields: every one of them (e.g. `payments[1].time`). */
-  readonly errors: readonly { field: string; message: string }[] | undefined;
+  /** For LEVEE_VALIDATION with several bad fields: every one of them (e.g. `payments[1].time`), with
+   * the checker's `code` (e.g. `check-digit`) when the server gives one. */
+  readonly errors: readonly FieldError[] | undefined;
 
   constructor(
     status: number,
@@ -24,7 +25,7 @@ export class ApiError extends Error {
     field?: string,
     requestId?: string,
     lockedUntil?: string,
-    errors?: readonly { field: string; message: string }[],
+    errors?: readonly FieldError[],
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -36,6 +37,13 @@ export class ApiError extends Error {
     this.lockedUntil = lockedUntil;
     this.errors = errors;
   }
+}
+
+/** One invalid field of a problem document. */
+export interface FieldError {
+  field: string;
+  message: string;
+  code?: string;
 }
 
 /** Thrown when the server cannot be reached at all (no HTTP status). */
@@ -76,12 +84,18 @@ function withQuery(path: string, query: Query | undefined): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
-function fieldErrors(value: unknown): { field: string; message: string }[] | undefined {
+function fieldErrors(value: unknown): FieldError[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.filter(
-    (e): e is { field: string; message: string } =>
-      typeof e === 'object' && e !== null && typeof e.field === 'string' && typeof e.message === 'string',
-  );
+  return value
+    .filter(
+      (e): e is FieldError =>
+        typeof e === 'object' && e !== null && typeof e.field === 'string' && typeof e.message === 'string',
+    )
+    .map((e) => ({
+      field: e.field,
+      message: e.message,
+      ...(typeof e.code === 'string' && e.code !== '' ? { code: e.code } : {}),
+    }));
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -144,6 +158,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };

@@ -255,6 +255,9 @@ export type DisposalRequestState =
 export interface DisposalRequest {
   id: number;
   requestId: string;
+  /** The case it was sent for (on the fund control page, which lists every case's requests). */
+  caseId?: number | null;
+  caseNo?: string | null;
   type: string;
   institution: string;
   account: string;
@@ -295,4 +298,111 @@ export interface GatewayRequest {
   result: string | null;
   lastError: string | null;
   renews: string | null;
+}
+
+/** An open alarm of the gateway: a request that gave up (dead letter) or was refused. */
+export interface GatewayAlarm {
+  id: number;
+  requestId: string;
+  caseId: number | null;
+  kind: string;
+  message: string;
+  createdAt: string;
+  institution: string;
+}
+
+/** An institution's endpoint as administrators manage it (GET /api/gateway/endpoints). */
+export interface GatewayEndpoint {
+  institution: string;
+  baseUrl: string;
+  publicKey: string;
+  timeoutMs: number;
+  ratePerSecond: number;
+  enabled: boolean;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export type GatewayEndpointChanges = Partial<
+  Pick<GatewayEndpoint, 'baseUrl' | 'publicKey' | 'timeoutMs' | 'ratePerSecond' | 'enabled'>
+>;
+
+// ---- The fund analysis report (levee.fund-report/1, docs/fund-report.md): the parts the console shows. ----
+
+export interface ReportFigure {
+  amount: number;
+  notes?: number[];
+  byRule: Partial<Record<TraceRule, number>>;
+}
+
+export interface FundReport {
+  format: string;
+  generatedAt: string;
+  caseNos: string[];
+  rule: TraceRule;
+  rules: TraceRule[];
+  summary: {
+    victims: number;
+    accounts: number;
+    transfers: number;
+    loss: number;
+    sent: number;
+    notInLedger: number;
+    located: ReportFigure;
+    lostToSinks: ReportFigure;
+    frozen: number;
+    frozenVictimMoney: ReportFigure;
+    frozenBeyondTrace: number;
+    gaps: { count: number; amount: number };
+    proposedReturn: ReportFigure;
+    proposedDirect: number;
+    proposedProportional: number;
+    remainingFrozen: number;
+    publicNoticeRequired: boolean;
+  };
+  victims: {
+    id: string;
+    name: string;
+    loss: number;
+    sent: number;
+    notInLedger: number;
+    totals: {
+      located: ReportFigure;
+      frozen: ReportFigure;
+      sinks: ReportFigure;
+      proposedReturn: { amount: number; direct: number; proportional: number };
+    };
+  }[];
+  accounts: {
+    id: string;
+    institution?: string;
+    number?: string;
+    holder?: string;
+    sink?: string;
+    balance: number;
+    frozen: number;
+    frozenBeyondTrace: number;
+    untraceable: boolean;
+    origins: { origin: string; role: string; amount: number; frozen: number }[];
+  }[];
+  returnProposal: {
+    base: string;
+    accounts: {
+      account: string;
+      frozen: number;
+      traced: number;
+      returns: { victim: string; amount: number; basis: string; notes: number[] }[];
+      proportional: boolean;
+      publicNoticeDays: number;
+      publicNotice?: string;
+      remaining: number;
+    }[];
+    totals: Record<string, number>;
+    direct: number;
+    proportional: number;
+    remaining: number;
+    publicNoticeRequired: boolean;
+  };
+  footnotes: unknown[];
+  reproducibility: { ledgerSha256: string; engine: string; engineVersion: string; command: string };
 }

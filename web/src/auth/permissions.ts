@@ -13,7 +13,12 @@ export type Permission =
   | 'persons.read'
   | 'persons.write'
   | 'persons.reveal'
-  | 'audit.read';
+  | 'audit.read'
+  | 'cases.read'
+  | 'cases.write'
+  | 'gateway.read'
+  | 'gateway.write'
+  | 'gateway.admin';
 
 export function can(me: Me, permission: Permission): boolean {
   return me.permissions.includes(permission);

@@ -1,7 +1,7 @@
-import { StopOutlined } from '@ant-design/icons';
-import { App, Button, Descriptions, Drawer, Empty, Form, Input, Modal, Table, Tag } from 'antd';
+import { LockOutlined, StopOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Descriptions, Drawer, Empty, Form, Input, Modal, Table, Tag } from 'antd';
 import { useState } from 'react';
-import type { CaseGraph, DisposalRequest, TraceDocument } from '../api/types.js';
+import type { CaseEvent, CaseGraph, DisposalRequest, TraceDocument } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { caseApi } from './case-api.js';
@@ -9,7 +9,32 @@ import { formatCaseTime } from './case-format.js';
 import { codeLabel, STATE_COLOURS } from './labels.js';
 import { formatYuan } from './money.js';
 
-const REASON_MIN = 4;
+// The server's minimum (POST /accounts/exclude: reason of 2 to 500 characters).
+const REASON_MIN = 2;
+
+function eventKey(e: CaseEvent): string | undefined {
+  const detail = e.detail as { key?: unknown } | null;
+  return typeof detail?.key === 'string' ? detail.key : undefined;
+}
+
+/**
+ * The freeze the disposal policy asks a person to confirm (above its automatic limit): the latest
+ * `decision.confirm-freeze` event for the account, unless a `decision.freeze-confirmed` came after.
+ */
+export function pendingFreezeConfirmation(
+  events: readonly CaseEvent[] | undefined,
+  key: string,
+): { amount: number | undefined } | undefined {
+  let pending: CaseEvent | undefined;
+  for (const e of [...(events ?? [])].sort((a, b) => a.id - b.id)) {
+    if (eventKey(e) !== key) continue;
+    if (e.kind === 'decision.confirm-freeze') pending = e;
+    else if (e.kind === 'decision.freeze-confirmed') pending = undefined;
+  }
+  if (pending === undefined) return undefined;
+  const amount = (pending.detail as { amount?: unknown } | null)?.amount;
+  return { amount: typeof amount === 'number' ? amount : undefined };
+}
 
 /** One node of the graph: its figures, where its money came from, and "exclude" with a reason. */
 export function AccountDrawer({
@@ -18,6 +43,7 @@ export function AccountDrawer({
   graph,
   trace,
   requests,
+  events,
   mayWrite,
   onClose,
   onChanged,
@@ -27,12 +53,13 @@ export function AccountDrawer({
   graph: CaseGraph | null;
   trace: TraceDocument | null | undefined;
   requests: readonly DisposalRequest[];
+  events: readonly CaseEvent[] | undefined;
   mayWrite: boolean;
   onClose(): void;
   onChanged(): void;
 }) {
   const { t, locale } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const showError = useShowError();
   const [excluding, setExcluding] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -69,6 +96,30 @@ export function AccountDrawer({
     }
   };
 
+  const confirmation =
+    account === undefined || account.state === 'excluded' || account.state === 'frozen'
+      ? undefined
+      : pendingFreezeConfirmation(events, account.key);
+
+  const confirmFreeze = () => {
+    if (account === undefined) return;
+    modal.confirm({
+      title: t('account.confirmFreezeTitle', { account: account.account }),
+      content: t('account.confirmFreezeExplain'),
+      okText: t('account.confirmFreeze'),
+      cancelText: t('common.cancel'),
+      onOk: async () => {
+        try {
+          await caseApi.confirmFreeze(caseId, account.key);
+          void message.success(t('account.freezeConfirmed'));
+          onChanged();
+        } catch (error) {
+          showError(error);
+        }
+      },
+    });
+  };
+
   const title = account
     ? `${account.holder || account.account} · ${account.institutionName ?? account.institution}`
     : (victim?.name ?? '');
@@ -77,6 +128,25 @@ export function AccountDrawer({
     <Drawer open={nodeKey !== null} onClose={onClose} title={title} size={520} destroyOnHidden>
       {account !== undefined && (
         <>
+          {confirmation !== undefined && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={
+                confirmation.amount === undefined
+                  ? t('account.confirmFreezeNeeded')
+                  : t('account.confirmFreezeNeededAmount', { amount: formatYuan(confirmation.amount) })
+              }
+              action={
+                mayWrite ? (
+                  <Button size="small" type="primary" icon={<LockOutlined />} onClick={confirmFreeze}>
+                    {t('account.confirmFreeze')}
+                  </Button>
+                ) : undefined
+              }
+            />
+          )}
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('account.account')}>
               <code>{account.account}</code>

@@ -7,11 +7,11 @@ import {
 } from '@ant-design/icons';
 import { App, Button, Empty, Form, Input, Modal, Space, Spin } from 'antd';
 import { useState } from 'react';
-import { api } from '../api/client.js';
-import type { CaseSummary, TraceRule } from '../api/types.js';
+import type { CaseSummary, FundReport, TraceRule } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
-import { caseApi, optional } from './case-api.js';
+import { caseApi } from './case-api.js';
+import { ReportView } from './report-view.js';
 
 const REASON_MIN = 2;
 
@@ -93,41 +93,47 @@ export function AutomationControl({
   );
 }
 
-/** The fund analysis report: JSON shown in place, PDF and XLSX as downloads, under the chosen rule. */
+/** The fund analysis report: read in place, PDF and XLSX as downloads, under the chosen rule. */
 export function ReportButtons({ caseId, rule }: { caseId: number; rule: TraceRule }) {
   const { t } = useI18n();
   const showError = useShowError();
   const [open, setOpen] = useState(false);
-  const [report, setReport] = useState<unknown>(undefined);
+  const [report, setReport] = useState<FundReport | null | undefined>(undefined);
 
   const view = async () => {
     setOpen(true);
     setReport(undefined);
     try {
-      setReport(await optional(api.get<unknown>(caseApi.reportUrl(caseId, rule, 'json'))));
+      setReport(await caseApi.report(caseId, rule));
     } catch (error) {
       setReport(null);
       showError(error);
     }
   };
 
-  return (
-    <Space wrap>
-      <Button icon={<FileTextOutlined />} onClick={view}>
-        {t('report.view')}
-      </Button>
+  const downloads = (
+    <>
       <Button icon={<FilePdfOutlined />} href={caseApi.reportUrl(caseId, rule, 'pdf')} download>
         {t('report.pdf')}
       </Button>
       <Button icon={<FileExcelOutlined />} href={caseApi.reportUrl(caseId, rule, 'xlsx')} download>
         {t('report.xlsx')}
       </Button>
+    </>
+  );
+
+  return (
+    <Space wrap>
+      <Button icon={<FileTextOutlined />} onClick={view}>
+        {t('report.view')}
+      </Button>
+      {downloads}
       <Modal
         open={open}
         title={t('report.title', { rule: t(`rule.${rule}`) })}
         onCancel={() => setOpen(false)}
-        footer={null}
-        width={880}
+        footer={report ? <Space>{downloads}</Space> : null}
+        width={1040}
         destroyOnHidden
       >
         {report === undefined && (
@@ -137,20 +143,11 @@ export function ReportButtons({ caseId, rule }: { caseId: number; rule: TraceRul
         )}
         {report === null && <Empty description={t('report.unavailable')} />}
         {report !== undefined && report !== null && (
-          <section aria-label={t('report.json')}>
-            <pre
-              style={{
-                maxHeight: '65vh',
-                overflow: 'auto',
-                background: '#f6f8fb',
-                border: '1px solid #e5e8ef',
-                borderRadius: 6,
-                padding: 12,
-                fontSize: 12,
-              }}
-            >
-              {JSON.stringify(report, null, 2)}
-            </pre>
+          <section
+            aria-label={t('report.json')}
+            style={{ maxHeight: '70vh', overflowY: 'auto', paddingInlineEnd: 4 }}
+          >
+            <ReportView report={report} />
           </section>
         )}
       </Modal>

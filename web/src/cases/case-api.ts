@@ -9,6 +9,7 @@ import type {
   CaseGraph,
   CaseSummary,
   DisposalRequest,
+  FundReport,
   GatewayRequest,
   Institution,
   IntakeBody,
@@ -37,6 +38,8 @@ export function fromGateway(r: GatewayRequest): DisposalRequest {
   return {
     id: r.id,
     requestId: r.requestId,
+    caseId: r.caseId,
+    caseNo: r.caseNo,
     type: r.type,
     institution: r.institution,
     account: r.account ?? '',
@@ -55,12 +58,13 @@ export function fromGateway(r: GatewayRequest): DisposalRequest {
 }
 
 /**
- * The case's requests: GET /api/cases/:id/requests (the contract), else the gateway's list filtered
- * by case. `null` when neither is there or the role may not read the gateway.
+ * The case's requests: GET /api/cases/:id/requests (every role that may read the case), in the
+ * gateway's row shape. Only if that route answers 404 (an older server) the gateway's own list
+ * filtered by case is tried; `null` when neither is there or the role may not read the gateway.
  */
 async function caseRequests(id: number, signal?: AbortSignal): Promise<Items<DisposalRequest> | null> {
-  const own = await optional(api.get<Items<DisposalRequest>>(`/api/cases/${id}/requests`, undefined, signal));
-  if (own !== null) return own;
+  const own = await optional(api.get<Items<GatewayRequest>>(`/api/cases/${id}/requests`, undefined, signal));
+  if (own !== null) return { items: own.items.map(fromGateway) };
   try {
     const rows = await api.get<Items<GatewayRequest>>(
       '/api/gateway/requests',
@@ -104,9 +108,10 @@ export const caseApi = {
   setAutomation: (id: number, state: 'running' | 'paused', reason: string) =>
     api.post<CaseSummary>(`${base(id)}/automation`, { state, reason }),
   exclude: (id: number, key: string, reason: string) =>
-    api.post<unknown>(`${base(id)}/accounts/exclude`, { key, reason }),
-  confirmFreeze: (id: number, key: string) =>
-    api.post<unknown>(`${base(id)}/accounts/confirm-freeze`, { key }),
+    api.post<void>(`${base(id)}/accounts/exclude`, { key, reason }),
+  confirmFreeze: (id: number, key: string) => api.post<void>(`${base(id)}/accounts/confirm-freeze`, { key }),
+  report: (id: number, rule: TraceRule, signal?: AbortSignal) =>
+    optional(api.get<FundReport>(`${base(id)}/report`, { rule, format: 'json' }, signal)),
   reportUrl: (id: number, rule: TraceRule, format: 'json' | 'pdf' | 'xlsx') =>
     `${base(id)}/report?rule=${rule}&format=${format}`,
   eventsUrl: (id: number) => `${base(id)}/events`,

@@ -22,6 +22,7 @@ import type { CaseDetail, CaseSummary, TraceRule } from '../api/types.js';
 import { useApiData } from '../api/use-api.js';
 import { useMe } from '../auth/session-context.js';
 import { useI18n } from '../i18n/i18n-context.js';
+import { StatementsPanel } from '../imports/statements-panel.js';
 import { useUnitScope } from '../layout/unit-scope.js';
 import { AccountDrawer } from './account-drawer.js';
 import { AutomationControl, ReportButtons } from './case-actions.js';
@@ -421,6 +422,11 @@ export function CaseScreen() {
                 />
               ),
             },
+            {
+              key: 'statements',
+              label: t('case.tabStatements'),
+              children: <StatementsPanel caseId={caseId} />,
+            },
             { key: 'artefacts', label: t('case.tabArtefacts'), children: <Artefacts detail={detail.data} /> },
           ]}
         />
@@ -431,10 +437,12 @@ export function CaseScreen() {
         graph={caseGraph}
         trace={trace.data}
         requests={requests.data?.items ?? []}
+        events={timeline.data?.items}
         mayWrite={mayWrite}
         onClose={() => setSelected(null)}
         onChanged={() => {
           graph.refresh();
+          trace.refresh();
           timeline.refresh();
           requests.refresh();
         }}

@@ -18,7 +18,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { ApiError } from '../api/client.js';
+import { ApiError, type FieldError } from '../api/client.js';
 import type { ArtefactKind, IntakeBody, IntakeResult, PaymentChannel } from '../api/types.js';
 import { useApiData, useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
@@ -26,6 +26,7 @@ import type { MessageKey } from '../i18n/zh-cn.js';
 import { buildUnitTree, type UnitTreeNode, useUnitScope } from '../layout/unit-scope.js';
 import { caseApi } from './case-api.js';
 import { beijingIso, fieldPath } from './case-format.js';
+import { intakeErrorText } from './intake-errors.js';
 import { formatYuan, parseYuanToFen } from './money.js';
 
 const CHANNELS: readonly PaymentChannel[] = [
@@ -196,7 +197,7 @@ export function IntakeScreen() {
   const [form] = Form.useForm<IntakeValues>();
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<IntakeResult | null>(null);
-  const [otherErrors, setOtherErrors] = useState<{ field: string; message: string }[]>([]);
+  const [otherErrors, setOtherErrors] = useState<FieldError[]>([]);
   const types = useApiData((signal) => caseApi.scamTypes(signal), []);
   const institutions = useApiData((signal) => caseApi.institutions(signal), []);
   const unitTree = useMemo(() => policeTree(buildUnitTree(units, locale)), [units, locale]);
@@ -223,13 +224,13 @@ export function IntakeScreen() {
             ? [{ field: error.field, message: error.detail }]
             : [];
         const onForm: { name: (string | number)[]; errors: string[] }[] = [];
-        const elsewhere: { field: string; message: string }[] = [];
+        const elsewhere: FieldError[] = [];
         for (const issue of issues) {
           const path = fieldPath(issue.field);
           if (isFormField(path))
             onForm.push({
               name: path,
-              errors: [t('intake.fieldRejected', { field: fieldLabel(path) }), issue.message],
+              errors: [t('intake.fieldRejected', { field: fieldLabel(path) }), intakeErrorText(t, issue)],
             });
           else elsewhere.push(issue);
         }
@@ -289,7 +290,7 @@ export function IntakeScreen() {
               <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                 {otherErrors.map((e) => (
                   <li key={e.field}>
-                    <code>{e.field}</code> — {e.message}
+                    <code>{e.field}</code> — {intakeErrorText(t, e)}
                   </li>
                 ))}
               </ul>

@@ -1,6 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { App, Button, Empty, Form, Input, Modal, Table, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { DisposalRequest, Institution } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
@@ -10,7 +11,7 @@ import { codeLabel, institutionName, REQUEST_STATE_TAGS } from './labels.js';
 import { formatYuan } from './money.js';
 
 /** Re-renders every 30 s so countdowns move without a fetch. */
-function useNow(intervalMs: number): number {
+export function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), intervalMs);
@@ -19,7 +20,7 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-function Deadline({ iso, now }: { iso: string | null; now: number }) {
+export function Deadline({ iso, now }: { iso: string | null; now: number }) {
   const { t, locale } = useI18n();
   if (iso === null) return <Typography.Text type="secondary">—</Typography.Text>;
   const left = remaining(iso, now);
@@ -38,7 +39,7 @@ function Deadline({ iso, now }: { iso: string | null; now: number }) {
 }
 
 /** Holds that lapse unless renewed: a stop-payment (48 h, twice more) and a freeze (extension). */
-const RENEWABLE = new Set(['stop-payment', 'stop-payment-renewal', 'freeze', 'freeze-extension']);
+export const RENEWABLE = new Set(['stop-payment', 'stop-payment-renewal', 'freeze', 'freeze-extension']);
 
 /** One-click renewal of a hold, with the reason the server records. */
 function RenewDialog({
@@ -108,12 +109,17 @@ export function RequestTracker({
   loading,
   mayRenew,
   onRenewed,
+  caseColumn,
+  pageSize = 20,
 }: {
   requests: readonly DisposalRequest[] | null | undefined;
   institutions: readonly Institution[] | undefined;
   loading: boolean;
   mayRenew: boolean;
   onRenewed(): void;
+  /** Lists of several cases (the fund control page): the case number, linked when the user may open it. */
+  caseColumn?: 'link' | 'text';
+  pageSize?: number;
 }) {
   const { t, locale } = useI18n();
   const now = useNow(30_000);
@@ -131,7 +137,8 @@ export function RequestTracker({
         loading={loading && requests === undefined}
         dataSource={requests ? [...requests] : []}
         locale={{ emptyText: t('requests.empty') }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        aria-label={t('requests.table')}
+        pagination={{ pageSize, hideOnSinglePage: true }}
         expandable={{
           expandedRowRender: (r) => (
             <div style={{ lineHeight: 1.9 }}>
@@ -179,6 +186,22 @@ export function RequestTracker({
           ),
         }}
         columns={[
+          ...(caseColumn === undefined
+            ? []
+            : [
+                {
+                  title: t('requests.case'),
+                  key: 'case',
+                  render: (_: unknown, r: DisposalRequest) =>
+                    r.caseId === null || r.caseId === undefined ? (
+                      '—'
+                    ) : caseColumn === 'link' ? (
+                      <Link to={`/cases/${r.caseId}`}>{r.caseNo ?? `#${r.caseId}`}</Link>
+                    ) : (
+                      (r.caseNo ?? `#${r.caseId}`)
+                    ),
+                },
+              ]),
           {
             title: t('requests.type'),
             dataIndex: 'type',

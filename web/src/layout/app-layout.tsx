@@ -19,7 +19,11 @@ function useMenuItems(): MenuProps['items'] {
   const { t } = useI18n();
   const items: NonNullable<MenuProps['items']> = [
     { key: '/', icon: DASHBOARD_ICON, label: t('nav.dashboard') },
-    ...BUSINESS_MODULES.map((m) => ({ key: m.path, icon: m.icon, label: t(m.label) })),
+    ...BUSINESS_MODULES.filter((m) => m.permission === undefined || can(me, m.permission)).map((m) => ({
+      key: m.path,
+      icon: m.icon,
+      label: t(m.label),
+    })),
   ];
   if (can(me, 'persons.read'))
     items.push({ key: PERSONS_PAGE.path, icon: PERSONS_PAGE.icon, label: t(PERSONS_PAGE.label) });

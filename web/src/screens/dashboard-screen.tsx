@@ -99,6 +99,8 @@ export function DashboardScreen() {
                 const spec = findModule(item.key);
                 const labelKey = spec?.label ?? lookup(`nav.${item.key}`);
                 const path = spec?.path ?? (item.key === 'admin' ? adminPath : undefined);
+                // A module the console has screens for is ready whatever an older server says.
+                const ready = item.status === 'ready' || spec?.ready === true;
                 return (
                   <li
                     key={item.key}
@@ -112,8 +114,8 @@ export function DashboardScreen() {
                   >
                     <span style={{ width: 16, color: '#5b6b8c' }}>{spec?.icon ?? ADMIN_ICON}</span>
                     <span style={{ flex: 1 }}>{labelKey === undefined ? item.key : t(labelKey)}</span>
-                    <Tag color={item.status === 'ready' ? 'green' : 'default'} style={{ marginInlineEnd: 0 }}>
-                      {item.status === 'ready' ? t('dashboard.moduleReady') : t('dashboard.moduleComing')}
+                    <Tag color={ready ? 'green' : 'default'} style={{ marginInlineEnd: 0 }}>
+                      {ready ? t('dashboard.moduleReady') : t('dashboard.moduleComing')}
                     </Tag>
                     <span style={{ width: 40, textAlign: 'end' }}>
                       {path !== undefined && <Link to={path}>{t('dashboard.open')}</Link>}
