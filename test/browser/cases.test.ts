@@ -159,6 +159,8 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     // Saved? No: the server names the field, the form shows it there, and nothing is stored.
     await page.getByRole('button', { name: '保存并推送' }).click();
     await page.getByText('身份证号未通过校验').waitFor();
+    // The checker's code (check-digit) in the user's language, not the server's English.
+    await page.getByText('校验位不符（GB 11643），请检查是否输错').waitFor();
     expect(await page.locator('#victim_idNumber').getAttribute('aria-invalid')).toBe('true');
     expect(await countCases()).toBe(before);
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -193,7 +195,15 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     const drawer = page.getByRole('dialog', { name: /王某 · 中国工商银行/ });
     await drawer.getByText('6222021234567890128').waitFor();
     await drawer.getByText('第 1 级').waitFor();
-    await drawer.getByRole('button', { name: '排除该账户' }).waitFor();
+    // Exclude it (an innocent merchant, say): 204, and the drawer shows the new state once the graph
+    // has been read again.
+    await drawer.getByRole('button', { name: '排除该账户' }).click();
+    const excludeDialog = page.getByRole('dialog', { name: /^排除账户 6222021234567890128/ });
+    await excludeDialog.getByLabel('理由').fill('正常商户收款账户');
+    await excludeDialog.getByRole('button', { name: '排除该账户' }).click();
+    await excludeDialog.waitFor({ state: 'hidden' });
+    await drawer.getByText('已排除').waitFor();
+    expect(await drawer.getByRole('button', { name: '排除该账户' }).count()).toBe(0);
     await drawer.getByRole('button', { name: /Close|关闭/ }).click();
     await drawer.waitFor({ state: 'hidden' });
 
@@ -216,15 +226,16 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     await page.getByRole('button', { name: '资金分析报告' }).click();
     const dialog = page.getByRole('dialog', { name: '资金分析报告（后进先出）' });
     await dialog.waitFor();
-    await expect
-      .poll(
-        async () =>
-          (await dialog.getByRole('region', { name: '报告内容' }).count()) +
-          (await dialog.getByText('报告暂不可用').count()),
-      )
-      .toBe(1);
-    await page.getByRole('link', { name: /PDF/ }).waitFor();
-    await page.getByRole('link', { name: /Excel/ }).waitFor();
+    await dialog.getByRole('region', { name: '报告内容' }).waitFor();
+    // Read in place: the summary, the victim's row, the accounts; PDF and XLSX from the dialog.
+    await dialog.getByRole('region', { name: '摘要' }).getByText('¥300,000.50').first().waitFor();
+    await dialog.getByRole('table', { name: '按受害人' }).getByText('赵女士').waitFor();
+    await dialog.getByRole('table', { name: '按账户' }).waitFor();
+    expect(await dialog.getByRole('link', { name: /PDF/ }).getAttribute('href')).toMatch(
+      /\/report\?rule=lifo&format=pdf$/,
+    );
+    await dialog.getByRole('link', { name: /Excel/ }).waitFor();
+    await page.screenshot({ path: `${RESULTS_DIR}/case-report.png` });
 
     await dialog.getByRole('button', { name: /Close|关闭/ }).click();
 

@@ -115,8 +115,8 @@ describe.skipIf(!haveChromium && !process.env['CI'])('console in Chromium', () =
     expect(existsSync(SCREENSHOT)).toBe(true);
 
     // A module that is not built yet explains itself instead of showing a blank page.
-    await nav.getByRole('menuitem', { name: '资金查控' }).click();
-    await page.getByRole('heading', { name: '资金查控 · 建设中' }).waitFor();
+    await nav.getByRole('menuitem', { name: '预警劝阻' }).click();
+    await page.getByRole('heading', { name: '预警劝阻 · 建设中' }).waitFor();
     await nav.getByRole('menuitem', { name: '首页' }).click();
     await page.getByRole('heading', { name: '工作台' }).waitFor();
 
@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('console in Chromium', () =
     for (const item of [
       'Home',
       'Cases',
-      'Fund tracing',
+      'Fund control',
       'Warnings',
       'Blocking',
       'Card screening',

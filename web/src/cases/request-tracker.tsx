@@ -196,7 +196,9 @@ export function RequestTracker({
                     r.caseId === null || r.caseId === undefined ? (
                       '—'
                     ) : caseColumn === 'link' ? (
-                      <Link to={`/cases/${r.caseId}`}>{r.caseNo ?? `#${r.caseId}`}</Link>
+                      <Link to={`/cases/${r.caseId}`} style={{ whiteSpace: 'nowrap' }}>
+                        {r.caseNo ?? `#${r.caseId}`}
+                      </Link>
                     ) : (
                       (r.caseNo ?? `#${r.caseId}`)
                     ),
@@ -214,7 +216,7 @@ export function RequestTracker({
               <span>
                 {institutionName(institutions, r.institution, locale)}
                 <br />
-                <code style={{ fontSize: 12 }}>{r.account}</code>
+                <code style={{ fontSize: 12, whiteSpace: 'nowrap' }}>{r.account || '—'}</code>
               </span>
             ),
           },
