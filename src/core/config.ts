@@ -111,6 +111,11 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: '<package>/dist/web',
     description: 'Folder of the built console served at /',
   },
+  {
+    name: 'LEVEE_REPORT_FONT',
+    default: '<@expo-google-fonts/noto-sans-sc>',
+    description: 'CJK font embedded in PDF reports: a .ttf/.otf file, or <file.ttc>#<face name>; default the font package the project installs',
+  },
 ];
 
 type Env = Record<string, string | undefined>;
