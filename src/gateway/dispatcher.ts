@@ -221,11 +221,9 @@ export class Dispatcher {
   private async ensureClient(): Promise<InstitutionClient> {
     if (!this.client) {
       const directory = await this.gateway.directory();
-      this.client = new InstitutionClient({
-        signer: directory.signer,
-        endpoints: directory.endpoints,
-        now: () => this.clock.now().getTime(),
-      });
+      // Signatures carry the wall-clock time: the receiver checks them against its own clock,
+      // whatever time the case work runs on (a simulation may run faster than real time).
+      this.client = new InstitutionClient({ signer: directory.signer, endpoints: directory.endpoints });
     }
     return this.client;
   }
