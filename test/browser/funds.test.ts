@@ -4,12 +4,14 @@
  * requests the automation queues for a new case stay queued. The duty officer sees them with their
  * states, an alarm banner for a dead letter, the countdown of an executed stop-payment and its
  * one-click renewal; ICBC's liaison sees ICBC's requests only; the administrator manages endpoints.
+ * Last, the case page's drawer confirms a freeze the policy asked a person to confirm.
  * A screenshot of the duty officer's page is kept in test-results/funds.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEvent } from '../../src/repositories/case.repository.js';
 import { raiseAlarm } from '../../src/repositories/gateway.repository.js';
 import { buildInstitutions } from '../../src/sim/institutions.js';
 import { simKeysFile } from '../../src/sim/keys.js';
@@ -253,6 +255,38 @@ describe.skipIf(!haveChromium && !process.env['CI'])('fund control screens in Ch
     await admin.getByText('已保存中国建设银行接口').waitFor();
     expect((await endpoint('CCB'))?.timeoutMs).toBe(9000);
     await endpoints.getByText('9000 ms').waitFor();
+
+    // Back on the case page as the duty officer: the policy asked for a confirmation of the ICBC
+    // freeze (above its automatic limit); the drawer offers 确认冻结, which the timeline then records.
+    const caseId = (created.json() as { case: { id: number } }).case.id;
+    const key = 'ICBC/6222021234567890128';
+    await insertEvent(t.ctx.store.db, {
+      case_id: caseId,
+      at: new Date().toISOString(),
+      kind: 'decision.confirm-freeze',
+      actor: 'automation',
+      summary: `ICBC 6222021234567890128：冻结金额超过自动处置限额`,
+      detail: JSON.stringify({ key, amount: 60_000_000 }),
+    });
+    await page.goto(`${url}/cases/${caseId}`);
+    await page.getByRole('heading', { name: /^案件 / }).waitFor();
+    await page.getByRole('tab', { name: '银行流水' }).click();
+    await page.getByRole('tabpanel', { name: '银行流水' }).getByRole('button', { name: /检查/ }).waitFor();
+    await page.locator('[aria-label="查找账户"]').click();
+    await page.locator('[aria-label="查找账户"]').fill('王某');
+    await page.locator('.ant-select-dropdown:visible [title="王某 · 中国工商银行 …0128"]').click();
+    const drawer = page.getByRole('dialog', { name: /王某 · 中国工商银行/ });
+    await drawer.getByText('冻结 ¥600,000.00 超过自动处置限额，须人工确认后才会发出').waitFor();
+    await drawer.getByRole('button', { name: '确认冻结' }).click();
+    await page.locator('.ant-modal-confirm').getByRole('button', { name: '确认冻结' }).click();
+    await page.getByText('已确认冻结').waitFor();
+    const timeline = (await duty.request('GET', `/api/cases/${caseId}/timeline`)).json() as {
+      items: { kind: string; actor: string; detail: { key?: string } }[];
+    };
+    expect(timeline.items.filter((e) => e.kind === 'decision.freeze-confirmed')).toEqual([
+      expect.objectContaining({ actor: 'duty', detail: { key } }),
+    ]);
+    await expect.poll(() => drawer.getByRole('button', { name: '确认冻结' }).count()).toBe(0);
 
     expect(pageErrors).toEqual([]);
   }, 180_000);
