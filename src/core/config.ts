@@ -114,7 +114,8 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   {
     name: 'LEVEE_REPORT_FONT',
     default: '<@expo-google-fonts/noto-sans-sc>',
-    description: 'CJK font embedded in PDF reports: a .ttf/.otf file, or <file.ttc>#<face name>; default the font package the project installs',
+    description:
+      'CJK font embedded in PDF reports: a .ttf/.otf file, or <file.ttc>#<face name>; default the font package the project installs',
   },
 ];
 
