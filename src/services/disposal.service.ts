@@ -45,10 +45,20 @@ const KIND_OF_TYPE: Record<string, ActionKind> = {
 };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
+/**
+ * An optional hold on the policy's actions (off by default): the earliest clock time an action may
+ * go out, or undefined for now. The interception benchmark uses it to model a manual process
+ * (analyst work per level); whoever sets it calls `schedule(caseId)` again when the time comes.
+ */
+export interface DisposalGate {
+  notBefore(caseId: number, action: DisposalAction, account: AccountSnapshot | undefined): number | undefined;
+}
+
 export class DisposalService {
   private readonly running = new Map<number, Promise<void>>();
   private readonly again = new Set<number>();
   private readonly settled = new Set<() => void>();
+  private gate: DisposalGate | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -60,6 +70,11 @@ export class DisposalService {
     private readonly logger: Logger,
     private readonly policy: DisposalPolicy = DEFAULT_POLICY,
   ) {}
+
+  /** Hold actions back until the gate allows them (benchmarks); undefined removes the gate. */
+  setGate(gate: DisposalGate | undefined): void {
+    this.gate = gate;
+  }
 
   /** Subscribe to the events that move a case on. */
   attach(cases: CaseService): void {
@@ -106,7 +121,12 @@ export class DisposalService {
     if (found?.automation !== 'running' || found.status !== 'open') return [];
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now().getTime();
-    const actions = decideActions(snapshots, this.policy, now);
+    let actions = decideActions(snapshots, this.policy, now);
+    const gate = this.gate;
+    if (gate) {
+      const byKey = new Map(snapshots.map((s) => [s.key, s]));
+      actions = actions.filter((a) => (gate.notBefore(caseId, a, byKey.get(a.key)) ?? now) <= now);
+    }
     if (actions.length === 0) return actions;
     const at = this.clock.now().toISOString();
     const enqueued: number[] = [];
