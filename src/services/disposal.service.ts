@@ -265,6 +265,14 @@ export class DisposalService {
             (JSON.parse(lastAnswer.feedback!) as Feedback).body as TransactionQueryResult | undefined
           )?.transfers.some((m) => m.direction === 'out')
         : false;
+      // A stop-payment that held nothing after the last detail answer: the money moved in between.
+      const emptyStops = rs.filter(
+        (r) => r.type === 'stop-payment' && r.state === 'executed' && Number(r.held_amount ?? 0) === 0,
+      );
+      const lastEmpty = emptyStops.at(-1);
+      const stopCameBackEmpty =
+        lastEmpty !== undefined &&
+        (!lastAnswer || Date.parse(lastAnswer.executed_at ?? '') < Date.parse(lastEmpty.executed_at ?? ''));
       const liveHold = (types: string[]) =>
         [...rs]
           .reverse()
@@ -297,6 +305,8 @@ export class DisposalService {
           .length,
         freezeExpiresAt: freeze?.deadline_at ? Date.parse(freeze.deadline_at) : null,
         freezeConfirmed: a.freeze_confirmed === 1,
+        stopCameBackEmpty,
+        emptyStops: emptyStops.length,
       });
     }
     return out;
@@ -609,6 +619,66 @@ export class DisposalService {
       .where('institution_code', '=', action.institution)
       .where('account', '=', action.account)
       .execute();
+  }
+
+  /**
+   * Before a report is written, ask again for the statements of every account the victims' money
+   * reached (sinks and excluded accounts aside), from its first victim money up to now, so the
+   * case ledger is complete up to one moment. Returns that moment and the requests sent.
+   */
+  async refreshStatements(actor: Actor, caseId: number): Promise<{ upTo: string; requests: number }> {
+    requirePermission(actor, 'cases.write');
+    const found = await this.db
+      .selectFrom('fraud_case')
+      .innerJoin('unit', 'unit.id', 'fraud_case.unit_id')
+      .select(['fraud_case.id', 'unit.path'])
+      .where('fraud_case.id', '=', caseId)
+      .executeTakeFirst();
+    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
+    requireScope(actor, found.path, `case ${caseId}`);
+    const snapshots = await this.snapshots(caseId);
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const ids: number[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const a of snapshots) {
+        if (a.sink !== null || a.state === 'excluded' || a.firstVictimMoneyAt === null) continue;
+        const reason = `出具报告前更新明细（截至 ${at}）`;
+        const result = await this.gateway.enqueue(trx, {
+          caseId,
+          institution: a.institution,
+          draft: {
+            type: 'transaction-query',
+            account: { number: a.account, name: a.holder },
+            from: new Date(a.firstVictimMoneyAt - 3_600_000).toISOString(),
+            to: at,
+          },
+          reason,
+          createdBy: actor.username,
+        });
+        ids.push(result.id);
+      }
+      await insertEvent(trx, {
+        case_id: caseId,
+        at,
+        kind: 'request.refresh',
+        actor: actor.username,
+        summary: `更新 ${ids.length} 个账户的交易明细，截至 ${at}`,
+        detail: JSON.stringify({ upTo: at }),
+      });
+      await this.audit.record(
+        trx,
+        actorEntry(
+          actor,
+          'case.refresh-statements',
+          { type: 'case', id: caseId },
+          { detail: { requests: ids.length, upTo: at } },
+        ),
+      );
+    });
+    this.gateway.kick(ids);
+    this.events.publish(caseId, 'timeline', 'requests');
+    return { upTo: at, requests: ids.length };
   }
 
   // ----- analysts' decisions ------------------------------------------------------------------

@@ -259,6 +259,12 @@ const ROUTES: RouteCase[] = [
     call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/requests`),
   },
   {
+    route: 'POST /api/cases/:id/refresh-statements',
+    permission: 'cases.write',
+    status: 202,
+    call: (s, f) => s.request('POST', `/api/cases/${f.caseId}/refresh-statements`),
+  },
+  {
     route: 'POST /api/cases/:id/accounts/exclude',
     permission: 'cases.write',
     // The fixture cases have no accounts: an allowed caller in scope learns that, and nothing changes.

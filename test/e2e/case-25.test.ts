@@ -166,8 +166,29 @@ describe('case-25: from report to frozen accounts with no human step', () => {
   });
 
   it('holds, in every frozen account, the victim’s money as the tracing engine finds it on the ground truth', async () => {
+    // As before any report: fresh statements of every account the money reached, up to one moment.
+    const refresh = await duty.request('POST', `/api/cases/${caseId}/refresh-statements`);
+    expect(refresh.statusCode, refresh.body).toBe(202);
+    const { upTo, requests } = refresh.json();
+    expect(requests).toBeGreaterThan(25);
+    const answered = await eventually(
+      async () => {
+        await t.ctx.disposal.idle();
+        const open = await t.ctx.store.db
+          .selectFrom('gateway_request')
+          .select('id')
+          .where('case_id', '=', caseId)
+          .where('state', 'in', ['queued', 'sent', 'acknowledged'])
+          .execute();
+        return open.length === 0 ? true : undefined;
+      },
+      3000,
+      50,
+    );
+    expect(answered).toBe(true);
     await sleep(50);
-    const truthDoc = exportLedger(world(), { upTo: sim!.clock.now() });
+    // The statements cover [from, upTo); the ground truth up to the same moment.
+    const truthDoc = exportLedger(world(), { upTo: Date.parse(upTo) - 1 });
     const truth = fastTrace(compileLedger(truthDoc), 'fifo');
     const victimTruth = truth.victims['V1']!;
     const snapshot = await t.ctx.analysis.snapshot(caseId);
@@ -190,6 +211,12 @@ describe('case-25: from report to frozen accounts with no human step', () => {
       );
       total += mineByAccount.get(key) ?? 0;
     }
+    // The fund analysis report says the same, account by account.
+    const report = (await duty.request('GET', `/api/cases/${caseId}/report?rule=fifo&format=json`)).json();
+    const reported = report.victims[0] as { located: { account: string; amount: number }[] };
+    expect(reported.located.length).toBeGreaterThanOrEqual(25);
+    for (const row of reported.located)
+      expect(row.amount, row.account).toBe(victimTruth.located[row.account.replace('/', '-')] ?? 0);
     // Everything of hers that is still in an account (not cashed out) is in a frozen one.
     const locatedTruth = Object.values(victimTruth.located).reduce((s, v) => s + v, 0);
     expect(total).toBe(locatedTruth);

@@ -370,6 +370,19 @@ export async function caseRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
       return reply.status(204).send();
     },
   });
+  app.post('/api/cases/:id/refresh-statements', {
+    schema: {
+      tags,
+      summary:
+        'Ask again for the statements of every account the money reached, up to now (before writing the report)',
+      params: IdParams,
+      response: { 202: Type.Object({ upTo: Type.String(), requests: Type.Integer() }) },
+    },
+    handler: async (request, reply) =>
+      reply
+        .status(202)
+        .send(await ctx.disposal.refreshStatements(actorOf(request), (request.params as IdP).id)),
+  });
   app.get('/api/cases/:id/requests', {
     schema: {
       tags,
