@@ -15,6 +15,10 @@
  * 5. holds about to lapse are renewed: a stop-payment at most twice, `renewStopHoursBefore` its
  *    end; a freeze extended `extendFreezeDaysBefore` its end;
  * 6. an account answered with no onward movement and nothing left is marked trail-ended.
+ * A stop-payment that comes back holding nothing after the last detail answer means the money
+ * moved in between: the account is asked for its details again (that is where the money went)
+ * instead of being stopped again, and an account is stopped at most `maxEmptyStops` times for
+ * nothing (money held by someone else's earlier measure would otherwise loop forever).
  * Levels beyond `maxLevel` are reported but not pursued (a runaway split is for an analyst).
  */
 
@@ -63,6 +67,10 @@ export interface AccountSnapshot {
   readonly freezeExpiresAt: number | null;
   /** An analyst confirmed the freeze of this account. */
   readonly freezeConfirmed: boolean;
+  /** The last stop-payment held nothing and no detail answer came after it. */
+  readonly stopCameBackEmpty?: boolean;
+  /** Stop-payments executed on this account that held nothing. */
+  readonly emptyStops?: number;
 }
 
 export interface DisposalPolicy {
@@ -72,6 +80,8 @@ export interface DisposalPolicy {
   readonly extendFreezeDaysBefore: number;
   readonly maxLevel: number;
   readonly maxStopRenewals: number;
+  /** Stop-payments that held nothing before the account is no longer stopped automatically (3). */
+  readonly maxEmptyStops?: number;
 }
 
 export const DEFAULT_POLICY: DisposalPolicy = {
@@ -110,13 +120,16 @@ export function decideActions(
     const base = { key: a.key, institution: a.institution, account: a.account, holder: a.holder };
     const reached = a.firstVictimMoneyAt !== null;
 
-    if (reached && !a.detailQueried && !a.pending.has('detail-query')) {
+    const stopEmpty = a.stopCameBackEmpty === true;
+    if (reached && (!a.detailQueried || stopEmpty) && !a.pending.has('detail-query')) {
       actions.push({
         ...base,
         kind: 'detail-query',
         from: a.firstVictimMoneyAt! - HOUR,
         to: now,
-        reason: `第${a.level}级账户自 ${new Date(a.firstVictimMoneyAt!).toISOString()} 起收到受害人资金，查询交易明细以追踪下一级`,
+        reason: stopEmpty
+          ? `第${a.level}级账户止付未冻结到资金，资金已转出，重新查询交易明细`
+          : `第${a.level}级账户自 ${new Date(a.firstVictimMoneyAt!).toISOString()} 起收到受害人资金，查询交易明细以追踪下一级`,
       });
     }
 
@@ -126,6 +139,8 @@ export function decideActions(
       a.located >= policy.minPursue &&
       !holding &&
       !holdOnItsWay &&
+      !stopEmpty &&
+      (a.emptyStops ?? 0) < (policy.maxEmptyStops ?? 3) &&
       a.state !== 'frozen' &&
       a.state !== 'released'
     ) {
