@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { type AccountSnapshot, DEFAULT_POLICY, decideActions } from '../../../src/engines/disposal/policy.js';
+
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+const HOUR = 3_600_000;
+
+function account(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
+  return {
+    key: 'ICBC/6222',
+    institution: 'ICBC',
+    account: '6222',
+    holder: '骡子',
+    level: 2,
+    state: 'queried',
+    sink: null,
+    located: 50_000_00,
+    firstVictimMoneyAt: NOW - HOUR,
+    detailQueried: true,
+    detailAnsweredNoOutflow: true,
+    pending: new Set(),
+    stopped: 0,
+    frozen: 0,
+    stopExpiresAt: null,
+    stopRenewalsUsed: 0,
+    freezeExpiresAt: null,
+    freezeConfirmed: false,
+    ...overrides,
+  };
+}
+
+const kinds = (a: AccountSnapshot) => decideActions([a], DEFAULT_POLICY, NOW).map((x) => x.kind);
+
+describe('disposal policy: a stop-payment that held nothing', () => {
+  it('asks the account for its details again instead of stopping it again', () => {
+    const actions = decideActions([account({ stopCameBackEmpty: true, emptyStops: 1 })], DEFAULT_POLICY, NOW);
+    expect(actions.map((a) => a.kind)).toEqual(['detail-query']);
+    expect(actions[0]).toMatchObject({ from: NOW - 2 * HOUR, to: NOW });
+  });
+
+  it('stops again once a newer answer still locates the money there, up to the limit', () => {
+    expect(kinds(account({ stopCameBackEmpty: false, emptyStops: 1 }))).toEqual(['stop-payment']);
+    expect(kinds(account({ stopCameBackEmpty: false, emptyStops: 3 }))).toEqual([]);
+    expect(kinds(account({ stopCameBackEmpty: false, emptyStops: 2 }))).toEqual(['stop-payment']);
+  });
+
+  it('does not re-query while a query is on its way', () => {
+    expect(kinds(account({ stopCameBackEmpty: true, pending: new Set(['detail-query']) }))).toEqual([]);
+  });
+});
