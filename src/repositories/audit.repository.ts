@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Capabilities } from '../storage/database.js';
 import type { AuditRow, Database, NewAuditRow } from '../storage/schema.js';
 
@@ -73,12 +73,20 @@ export async function countAuditSince(
   return Number(row.n);
 }
 
-export async function auditDaysSince(db: Db, unitPath: string, sinceIso: string): Promise<{ at: string }[]> {
-  return db
+/** Audit rows per UTC hour since an instant (at most 24 × days rows), for the activity trend. */
+export async function auditHoursSince(
+  db: Db,
+  unitPath: string,
+  sinceIso: string,
+): Promise<{ hour: string; n: number }[]> {
+  const hour = sql<string>`substr(audit_log.at, 1, 13)`;
+  const rows = await db
     .selectFrom('audit_log')
     .innerJoin('unit', 'unit.id', 'audit_log.unit_id')
-    .select('audit_log.at')
+    .select([hour.as('hour'), (eb) => eb.fn.countAll<number>().as('n')])
     .where('unit.path', 'like', `${unitPath}%`)
     .where('audit_log.at', '>=', sinceIso)
+    .groupBy(hour)
     .execute();
+  return rows.map((r) => ({ hour: r.hour, n: Number(r.n) }));
 }

@@ -1,7 +1,7 @@
 /** The home page's figures for a unit's subtree, counted from the records themselves. */
 import type { Kysely } from 'kysely';
 import { type Clock, localDay, startOfLocalDay } from '../core/clock.js';
-import { auditDaysSince, countAuditSince } from '../repositories/audit.repository.js';
+import { auditHoursSince, countAuditSince } from '../repositories/audit.repository.js';
 import { countPersonsByCategory } from '../repositories/person.repository.js';
 import { countUnitsIn } from '../repositories/unit.repository.js';
 import { countUsersIn } from '../repositories/user.repository.js';
@@ -44,14 +44,15 @@ export class DashboardService {
       countPersonsByCategory(this.db, unit.path),
       countAuditSince(this.db, unit.path, today),
       countAuditSince(this.db, unit.path, today, 'auth.login'),
-      auditDaysSince(this.db, unit.path, trendStart.toISOString()),
+      auditHoursSince(this.db, unit.path, trendStart.toISOString()),
     ]);
     const perDay = new Map<string, number>();
     for (let i = 0; i < TREND_DAYS; i++)
       perDay.set(localDay(new Date(trendStart.getTime() + i * 86_400_000 + 43_200_000), this.timeZone), 0);
-    for (const { at } of events) {
-      const day = localDay(new Date(at), this.timeZone);
-      if (perDay.has(day)) perDay.set(day, perDay.get(day)! + 1);
+    for (const { hour, n } of events) {
+      // An hour bucket (UTC) lies within one local day for every whole-hour time zone.
+      const day = localDay(new Date(`${hour}:30:00Z`), this.timeZone);
+      if (perDay.has(day)) perDay.set(day, perDay.get(day)! + n);
     }
     const persons = {
       victim: personsByCategory['victim'] ?? 0,
