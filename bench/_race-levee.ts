@@ -103,8 +103,9 @@ export async function runLive(
       const woken = new Set<string>();
       ctx.disposal.setGate({
         notBefore: (caseId, _action, account) => {
-          const since = intakeAt.get(caseId);
-          if (since === undefined) return undefined;
+          // The first run of a case starts inside its POST, before the response: intake is now.
+          const since = intakeAt.get(caseId) ?? live.clock.now();
+          if (!intakeAt.has(caseId)) intakeAt.set(caseId, since);
           const due = since + (account?.level ?? 1) * perLevel;
           const wake = `${caseId}:${due}`;
           if (due > live.clock.now() && !woken.has(wake)) {
@@ -172,7 +173,7 @@ export async function runLive(
       if (response.statusCode !== 201)
         throw new Error(`intake of ${alert.victim}: ${response.statusCode} ${response.body}`);
       const caseId = (response.json() as { case: { id: number } }).case.id;
-      intakeAt.set(caseId, live.clock.now());
+      if (!intakeAt.has(caseId)) intakeAt.set(caseId, live.clock.now());
       caseOfVictim.set(alert.victim, { caseId, respondedAt });
       intakeMs.push(respondedAt - sentAt);
     };
