@@ -159,7 +159,7 @@ export class Dispatcher {
       client = await this.ensureClient();
     } catch (error) {
       // No keys loaded yet: nothing can be sent; say so once, keep polling for when they arrive.
-      if (!this.warnedNoKeys) this.logger.warn({ err: error }, 'gateway idle: no signing key or endpoints');
+      if (!this.warnedNoKeys) this.logger.warn(`gateway idle: ${(error as Error).message}`);
       this.warnedNoKeys = true;
       this.gateway.invalidate();
       return 0;
