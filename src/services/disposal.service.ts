@@ -26,7 +26,7 @@ import { poisonReach } from '../engines/tracing/poison.js';
 import type { FeedbackEvent, GatewayService, RequestDraft } from '../gateway/gateway.service.js';
 import type { Feedback, TransactionQueryResult } from '../institution-protocol/schemas.js';
 import type { Db } from '../repositories/audit.repository.js';
-import { insertEvent } from '../repositories/case.repository.js';
+import { findCase, insertEvent } from '../repositories/case.repository.js';
 import type { Database, GatewayRequestRow } from '../storage/schema.js';
 import { type Actor, requirePermission, requireScope } from './access-policy.js';
 import { type AuditService, actorEntry } from './audit.service.js';
@@ -627,15 +627,7 @@ export class DisposalService {
    * case ledger is complete up to one moment. Returns that moment and the requests sent.
    */
   async refreshStatements(actor: Actor, caseId: number): Promise<{ upTo: string; requests: number }> {
-    requirePermission(actor, 'cases.write');
-    const found = await this.db
-      .selectFrom('fraud_case')
-      .innerJoin('unit', 'unit.id', 'fraud_case.unit_id')
-      .select(['fraud_case.id', 'unit.path'])
-      .where('fraud_case.id', '=', caseId)
-      .executeTakeFirst();
-    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
-    requireScope(actor, found.path, `case ${caseId}`);
+    await this.writableCase(actor, caseId);
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now();
     const at = now.toISOString();
@@ -735,15 +727,7 @@ export class DisposalService {
     key: string,
     work: (trx: Db, account: { id: number }, at: string) => Promise<void>,
   ) {
-    requirePermission(actor, 'cases.write');
-    const found = await this.db
-      .selectFrom('fraud_case')
-      .innerJoin('unit', 'unit.id', 'fraud_case.unit_id')
-      .select(['fraud_case.id', 'unit.path'])
-      .where('fraud_case.id', '=', caseId)
-      .executeTakeFirst();
-    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
-    requireScope(actor, found.path, `case ${caseId}`);
+    await this.writableCase(actor, caseId);
     const [institution, ...rest] = key.split('/');
     const account = await this.db
       .selectFrom('case_account')
@@ -757,6 +741,14 @@ export class DisposalService {
     await this.db.transaction().execute((trx) => work(trx, account, this.clock.now().toISOString()));
     this.events.publish(caseId, 'timeline', 'graph');
     this.schedule(caseId);
+  }
+
+  /** Analysts' actions on a case: the permission to act on cases, then the case's unit in scope. */
+  private async writableCase(actor: Actor, caseId: number): Promise<void> {
+    requirePermission(actor, 'cases.write');
+    const found = await findCase(this.db, caseId);
+    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
+    requireScope(actor, found.unit_path, `case ${caseId}`);
   }
 }
 
