@@ -5,29 +5,20 @@
  * the tracing rule and opens the report. A screenshot of the case page is kept in test-results/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureWebBuild,
+  launchChromium,
+  RESULTS_DIR,
+  skipBrowserTests,
+  WEB_DIR,
+} from '../helpers/browser.js';
 import { createTestApp } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_DIR = `${REPO}dist/web`;
-const RESULTS_DIR = `${REPO}test-results`;
 const SCREENSHOT = `${RESULTS_DIR}/case-page.png`;
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env['CI']) {
-  console.warn(
-    `cases browser test skipped: ${CHROMIUM} is missing (apt install chromium); it always runs on CI`,
-  );
-}
-
-async function ensureWebBuild(): Promise<void> {
-  if (existsSync(`${WEB_DIR}/index.html`)) return;
-  const { build } = await import('vite');
-  await build({ configFile: `${REPO}web/vite.config.ts`, logLevel: 'warn' });
-}
+const skip = skipBrowserTests('cases');
 
 /** Yesterday in Beijing as YYYY-MM-DD: payments may not lie in the future. */
 function yesterdayInBeijing(): string {
@@ -72,7 +63,7 @@ async function fillReport(page: Page, idNumber: string, payments: readonly Payme
   }
 }
 
-describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium', () => {
+describe.skipIf(skip)('case screens in Chromium', () => {
   let server: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
@@ -84,19 +75,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('case screens in Chromium',
     const t = await createTestApp({ demo: true, env: { LEVEE_WEB_DIR: WEB_DIR } });
     const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
     server = { url, close: t.close };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     // One context, so a second tab shares the session.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page = await context.newPage();

@@ -5,33 +5,22 @@
  * dashboard is kept in test-results/ as an artefact.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureWebBuild,
+  launchChromium,
+  RESULTS_DIR,
+  skipBrowserTests,
+  WEB_DIR,
+} from '../helpers/browser.js';
 import { createTestApp } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_DIR = `${REPO}dist/web`;
-const RESULTS_DIR = `${REPO}test-results`;
 const SCREENSHOT = `${RESULTS_DIR}/console-dashboard.png`;
 
-// On a developer machine without Chromium the test is skipped and says why; on CI it must run.
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env['CI']) {
-  console.warn(
-    `console browser test skipped: ${CHROMIUM} is missing (apt install chromium); it always runs on CI`,
-  );
-}
+const skip = skipBrowserTests('console');
 
-/** `npm test` builds first; a bare `vitest run` on a fresh checkout builds the console here. */
-async function ensureWebBuild(): Promise<void> {
-  if (existsSync(`${WEB_DIR}/index.html`)) return;
-  const { build } = await import('vite');
-  await build({ configFile: `${REPO}web/vite.config.ts`, logLevel: 'warn' });
-}
-
-describe.skipIf(!haveChromium && !process.env['CI'])('console in Chromium', () => {
+describe.skipIf(skip)('console in Chromium', () => {
   let server: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
@@ -43,19 +32,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('console in Chromium', () =
     const t = await createTestApp({ demo: true, env: { LEVEE_WEB_DIR: WEB_DIR } });
     const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
     server = { url, close: t.close };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });

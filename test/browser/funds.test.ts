@@ -8,34 +8,25 @@
  * A screenshot of the duty officer's page is kept in test-results/funds.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvent } from '../../src/repositories/case.repository.js';
 import { raiseAlarm } from '../../src/repositories/gateway.repository.js';
 import { buildInstitutions } from '../../src/sim/institutions.js';
 import { simKeysFile } from '../../src/sim/keys.js';
+import {
+  ensureWebBuild,
+  launchChromium,
+  RESULTS_DIR,
+  skipBrowserTests,
+  WEB_DIR,
+} from '../helpers/browser.js';
 import { createTestApp, type TestApp } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_DIR = `${REPO}dist/web`;
-const RESULTS_DIR = `${REPO}test-results`;
 const SCREENSHOT = `${RESULTS_DIR}/funds.png`;
 const NOBODY = 'http://127.0.0.1:9';
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env['CI']) {
-  console.warn(
-    `funds browser test skipped: ${CHROMIUM} is missing (apt install chromium); it always runs on CI`,
-  );
-}
-
-async function ensureWebBuild(): Promise<void> {
-  if (existsSync(`${WEB_DIR}/index.html`)) return;
-  const { build } = await import('vite');
-  await build({ configFile: `${REPO}web/vite.config.ts`, logLevel: 'warn' });
-}
+const skip = skipBrowserTests('funds');
 
 interface Row {
   id: number;
@@ -46,7 +37,7 @@ interface Row {
   renews: string | null;
 }
 
-describe.skipIf(!haveChromium && !process.env['CI'])('fund control screens in Chromium', () => {
+describe.skipIf(skip)('fund control screens in Chromium', () => {
   let t: TestApp;
   let url: string;
   let browser: Browser;
@@ -58,19 +49,7 @@ describe.skipIf(!haveChromium && !process.env['CI'])('fund control screens in Ch
     t = await createTestApp({ demo: true, env: { LEVEE_WEB_DIR: WEB_DIR } });
     await t.ctx.gateway.importKeys(simKeysFile({ seed: 7, institutions, baseUrl: NOBODY }), 'test');
     url = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
