@@ -260,12 +260,14 @@ export class GatewayService {
    */
   async enqueue(trx: Db, input: EnqueueInput): Promise<{ id: number; requestId: string }> {
     const now = this.clock.now();
-    const endpoints = await trx
+    // Only the addressed institution matters: one indexed lookup, not the whole endpoint table.
+    const endpoint = await trx
       .selectFrom('institution_endpoint')
       .select('institution_code')
+      .where('institution_code', '=', input.institution)
       .where('enabled', '=', 1)
-      .execute();
-    const known = new Set(endpoints.map((e) => e.institution_code));
+      .executeTakeFirst();
+    const known = new Set(endpoint ? [endpoint.institution_code] : []);
     const found =
       input.caseId === null
         ? undefined
