@@ -194,8 +194,29 @@ export interface CaseTables {
   case_report: CaseReportTable;
   case_event: CaseEventTable;
   case_link: CaseLinkTable;
+  case_task: CaseTaskTable;
 }
 
+export interface CaseTaskTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: string;
+  title: string;
+  instructions: string;
+  assignee_unit_id: number;
+  status: 'open' | 'accepted' | 'done' | 'declined' | 'cancelled';
+  due_at: string;
+  created_by: number;
+  created_at: string;
+  accepted_by: number | null;
+  accepted_at: string | null;
+  finished_by: number | null;
+  finished_at: string | null;
+  outcome: ColumnType<string, string | undefined, string>;
+  updated_at: string;
+}
+
+export type CaseTaskRow = Selectable<CaseTaskTable>;
 export type FraudCaseRow = Selectable<FraudCaseTable>;
 export type CasePaymentRow = Selectable<CasePaymentTable>;
 
