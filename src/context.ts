@@ -13,6 +13,7 @@ import { AuthService } from './services/auth.service.js';
 import { CaseAnalysisService } from './services/case-analysis.service.js';
 import { CaseEvents } from './services/case-events.js';
 import { CaseService } from './services/case.service.js';
+import { CaseTaskService } from './services/case-task.service.js';
 import { DashboardService } from './services/dashboard.service.js';
 import { isEmpty, seedDemoCity } from './services/demo-seed.js';
 import { DisposalService } from './services/disposal.service.js';
@@ -33,6 +34,7 @@ export interface LeveeContext {
   readonly persons: PersonService;
   readonly dashboard: DashboardService;
   readonly cases: CaseService;
+  readonly tasks: CaseTaskService;
   readonly analysis: CaseAnalysisService;
   readonly events: CaseEvents;
   readonly gateway: GatewayService;
@@ -63,6 +65,7 @@ export async function createContext(
   const auditQuery = new AuditQueryService(store.db, audit, directory);
   const events = new CaseEvents();
   const cases = new CaseService(store.db, audit, clock, events);
+  const tasks = new CaseTaskService(store.db, audit, clock, events, config.timeZone);
   const analysis = new CaseAnalysisService(store.db);
   const gateway = new GatewayService(store.db, clock, logger);
   const gatewayAccess = new GatewayAccessService(store.db, gateway, audit, events, clock);
@@ -80,6 +83,7 @@ export async function createContext(
     persons,
     dashboard,
     cases,
+    tasks,
     analysis,
     events,
     gateway,

@@ -25,6 +25,7 @@ import { homeRoutes } from './routes/home.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { personRoutes } from './routes/person.routes.js';
 import { statementRoutes } from './routes/statement.routes.js';
+import { taskRoutes } from './routes/task.routes.js';
 import { Problem } from './schemas.js';
 import { sessionGuard } from './session-guard.js';
 
@@ -135,6 +136,7 @@ export async function buildApp(ctx: LeveeContext): Promise<FastifyInstance> {
   await app.register(gatewayRoutes, { ctx });
   await app.register(statementRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(taskRoutes, { ctx });
 
   const webDir = ctx.config.webDir ?? defaultWebDir();
   const hasWeb = existsSync(`${webDir}/index.html`);

@@ -19,6 +19,21 @@ export function localDay(date: Date, timeZone: string): string {
   }).format(date);
 }
 
+/** An instant as local "YYYY-MM-DD HH:mm" in a time zone, for text that people read (timeline entries). */
+export function localMinute(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}
+
 /** The UTC instant at which the given local day starts in the time zone. */
 export function startOfLocalDay(date: Date, timeZone: string): Date {
   const day = localDay(date, timeZone);

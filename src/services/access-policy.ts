@@ -32,6 +32,9 @@ export const PERMISSIONS = [
   'gateway.read',
   'gateway.write',
   'gateway.admin',
+  'tasks.read',
+  'tasks.write',
+  'tasks.work',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,7 +44,11 @@ const POLICE_READ: Permission[] = [
   'persons.read',
   'cases.read',
   'gateway.read',
+  'tasks.read',
 ];
+
+/** Tasks to units: the case side gives them (down the chain of command), the receiving unit works them. */
+const TASKS: Permission[] = ['tasks.write', 'tasks.work'];
 
 /** Personal data in full only for roles whose work needs it: they contact or identify people. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -54,7 +61,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'audit.read',
     'gateway.admin',
   ],
-  analyst: [...POLICE_READ, 'users.read', 'persons.write', 'persons.reveal', 'cases.write', 'gateway.write'],
+  analyst: [
+    ...POLICE_READ,
+    'users.read',
+    'persons.write',
+    'persons.reveal',
+    'cases.write',
+    'gateway.write',
+    ...TASKS,
+  ],
   duty_officer: [
     ...POLICE_READ,
     'users.read',
@@ -62,8 +77,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'persons.reveal',
     'cases.write',
     'gateway.write',
+    ...TASKS,
   ],
-  district_officer: [...POLICE_READ, 'users.read', 'persons.reveal'],
+  district_officer: [...POLICE_READ, 'users.read', 'persons.reveal', ...TASKS],
   station_officer: [
     ...POLICE_READ,
     'users.read',
@@ -71,8 +87,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'persons.reveal',
     'cases.write',
     'gateway.write',
+    ...TASKS,
   ],
-  community_worker: ['dashboard.read', 'units.read', 'persons.read', 'cases.read'],
+  community_worker: [
+    'dashboard.read',
+    'units.read',
+    'persons.read',
+    'cases.read',
+    'tasks.read',
+    'tasks.work',
+  ],
   institution_liaison: ['dashboard.read', 'units.read', 'gateway.read'],
 };
 

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 
-export type CaseChange = 'timeline' | 'graph' | 'requests';
+export type CaseChange = 'timeline' | 'graph' | 'requests' | 'tasks';
 
 export interface CaseNotice {
   readonly caseId: number;
