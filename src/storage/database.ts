@@ -58,6 +58,10 @@ function openSqlite(path: string): Store {
 
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closed (restart, failover, a dropped database) is discarded by
+  // the pool and replaced at the next checkout; the next query reports a real outage. Without a
+  // listener, Node would turn that idle error into a crash of the whole process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
