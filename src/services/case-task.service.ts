@@ -3,7 +3,8 @@
  * takes over a lead), with deadlines. Two sides, two scopes:
  *   - the case side (tasks.write, the case in scope) creates, reschedules and cancels, and only
  *     toward units in its own subtree — tasks go down the chain of command;
- *   - the assignee side (tasks.work, the assignee unit in scope) accepts, completes or declines.
+ *   - the assignee side (tasks.work, officers of the receiving unit itself) accepts, completes or
+ *     declines; the units above it follow the task but do not work it for them.
  * A task is visible to both sides; someone who sees the task but not the case sees the case
  * number and the instructions, not the case. Every step is a timeline entry and an audit row,
  * in the transaction that makes it.
@@ -41,6 +42,7 @@ import type { CaseTaskTable, Database } from '../storage/schema.js';
 import { type Actor, can, inScope, requirePermission, requireScope } from './access-policy.js';
 import { type AuditService, actorEntry } from './audit.service.js';
 import type { CaseEvents } from './case-events.js';
+import { parseInstant } from './intake-check.js';
 
 export interface NewTask {
   kind: string;
@@ -93,6 +95,19 @@ const STEP_TEXT: Record<TaskAction, { kind: string; verb: string; needsText: boo
   reschedule: { kind: 'task.rescheduled', verb: '期限调整', needsText: true },
 };
 
+/** A deadline as given: ISO 8601 with an offset, since a bare local time means different things on different servers. */
+function instant(text: string): Date {
+  const at = parseInstant(text);
+  if (!at) {
+    throw new LeveeError(
+      'LEVEE_VALIDATION',
+      `dueAt: "${text}" is not an ISO 8601 time with an offset (e.g. 2026-11-27T18:00:00+08:00)`,
+      { field: 'dueAt' },
+    );
+  }
+  return new Date(at);
+}
+
 export class CaseTaskService {
   constructor(
     private readonly db: Kysely<Database>,
@@ -125,7 +140,7 @@ export class CaseTaskService {
     }
     requireScope(actor, unit.path, `unit ${unit.id}`);
     const now = this.clock.now();
-    const dueAt = input.dueAt === undefined ? defaultDeadline(kind, now) : new Date(input.dueAt);
+    const dueAt = input.dueAt === undefined ? defaultDeadline(kind, now) : instant(input.dueAt);
     const late = deadlineProblem(dueAt, now);
     if (late) throw new LeveeError('LEVEE_VALIDATION', `dueAt ${late}`, { field: 'dueAt' });
     const title = input.title?.trim() || kind.name;
@@ -228,8 +243,13 @@ export class CaseTaskService {
     const assigneeSide = ASSIGNEE_ACTIONS.includes(action);
     requirePermission(actor, assigneeSide ? 'tasks.work' : 'tasks.write');
     const task = await this.visibleTask(actor, id);
-    if (assigneeSide) requireScope(actor, task.assignee_path, `the unit of task ${id}`);
-    else requireScope(actor, task.case_unit_path, `the case of task ${id}`);
+    if (assigneeSide && actor.unitId !== task.assignee_unit_id) {
+      throw new LeveeError(
+        'LEVEE_OUT_OF_SCOPE',
+        `task ${id} was given to ${task.assignee_name}; only its officers ${action} it`,
+      );
+    }
+    if (!assigneeSide) requireScope(actor, task.case_unit_path, `the case of task ${id}`);
     const text = step.text?.trim() ?? '';
     const spec = STEP_TEXT[action];
     if (spec.needsText && text.length < 2) {
@@ -250,7 +270,7 @@ export class CaseTaskService {
       if (step.dueAt === undefined) {
         throw new LeveeError('LEVEE_VALIDATION', 'dueAt: the new deadline is required', { field: 'dueAt' });
       }
-      dueAt = new Date(step.dueAt);
+      dueAt = instant(step.dueAt);
       const late = deadlineProblem(dueAt, now);
       if (late) throw new LeveeError('LEVEE_VALIDATION', `dueAt ${late}`, { field: 'dueAt' });
     }
@@ -333,7 +353,7 @@ export class CaseTaskService {
 
   private dto(actor: Actor, t: CaseTaskView): TaskDto {
     const caseSide = inScope(actor, t.case_unit_path);
-    const assigneeSide = inScope(actor, t.assignee_path);
+    const assigneeSide = actor.unitId === t.assignee_unit_id;
     const actions = (Object.keys(TASK_TRANSITIONS) as TaskAction[]).filter((action) => {
       if (!TASK_TRANSITIONS[action].from.includes(t.status)) return false;
       return ASSIGNEE_ACTIONS.includes(action)

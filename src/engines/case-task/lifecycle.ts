@@ -83,14 +83,15 @@ export type TaskStatus = 'open' | 'accepted' | 'done' | 'declined' | 'cancelled'
 export type TaskAction = 'accept' | 'complete' | 'decline' | 'cancel' | 'reschedule';
 
 /** The states each action starts from, and where it leaves the task. */
-export const TASK_TRANSITIONS: Readonly<Record<TaskAction, { from: readonly TaskStatus[]; to?: TaskStatus }>> =
-  {
-    accept: { from: ['open'], to: 'accepted' },
-    complete: { from: ['open', 'accepted'], to: 'done' },
-    decline: { from: ['open', 'accepted'], to: 'declined' },
-    cancel: { from: ['open', 'accepted'], to: 'cancelled' },
-    reschedule: { from: ['open', 'accepted'] },
-  };
+export const TASK_TRANSITIONS: Readonly<
+  Record<TaskAction, { from: readonly TaskStatus[]; to?: TaskStatus }>
+> = {
+  accept: { from: ['open'], to: 'accepted' },
+  complete: { from: ['open', 'accepted'], to: 'done' },
+  decline: { from: ['open', 'accepted'], to: 'declined' },
+  cancel: { from: ['open', 'accepted'], to: 'cancelled' },
+  reschedule: { from: ['open', 'accepted'] },
+};
 
 /** Actions done by the unit that received the task; the others belong to the case side. */
 export const ASSIGNEE_ACTIONS: readonly TaskAction[] = ['accept', 'complete', 'decline'];
