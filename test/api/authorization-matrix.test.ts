@@ -17,11 +17,11 @@ const PASSWORD = 'Matrix-pass-2026';
 /** Who may do what — the written policy (docs/security.md), one role per line. */
 const POLICY_TABLE = `
 admin                dashboard.read units.read units.write users.read users.write audit.read gateway.admin
-analyst              dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write
-duty_officer         dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write
-district_officer     dashboard.read units.read persons.read users.read persons.reveal cases.read gateway.read
-station_officer      dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write
-community_worker     dashboard.read units.read persons.read cases.read
+analyst              dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write tasks.read tasks.write tasks.work
+duty_officer         dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write tasks.read tasks.write tasks.work
+district_officer     dashboard.read units.read persons.read users.read persons.reveal cases.read gateway.read tasks.read tasks.write tasks.work
+station_officer      dashboard.read units.read persons.read users.read persons.write persons.reveal cases.read cases.write gateway.read gateway.write tasks.read tasks.write tasks.work
+community_worker     dashboard.read units.read persons.read cases.read tasks.read tasks.work
 institution_liaison  dashboard.read units.read gateway.read
 `;
 const POLICY: Record<string, string[]> = Object.fromEntries(
@@ -97,7 +97,99 @@ const importStatement = (s: Session, caseId: number, n: number) =>
 /** One statement batch per fixture case, imported in beforeAll. */
 const batchOf = new Map<number, number>();
 
+/** The database of the running matrix, for rows a call needs fresh (a task can be accepted once). */
+let matrixDb: TestApp['ctx']['store']['db'];
+/** An open task of the fixture's case, given to the fixture's own unit. */
+const freshTask = async (f: Fixture): Promise<number> =>
+  (
+    await matrixDb
+      .insertInto('case_task')
+      .values({
+        case_id: f.caseId,
+        kind: 'other',
+        title: '矩阵任务',
+        instructions: '矩阵测试',
+        assignee_unit_id: f.unit.id,
+        status: 'open',
+        due_at: new Date(Date.now() + 86_400_000).toISOString(),
+        created_by: f.userId,
+        created_at: new Date().toISOString(),
+        accepted_by: null,
+        accepted_at: null,
+        finished_by: null,
+        finished_at: null,
+        updated_at: new Date().toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+const taskStep = (action: string, body?: Record<string, string>) => async (s: Session, f: Fixture) =>
+  s.request('POST', `/api/tasks/${await freshTask(f)}/${action}`, body);
+
 const ROUTES: RouteCase[] = [
+  {
+    route: 'GET /api/cases/:id/tasks',
+    permission: 'tasks.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/cases/${f.caseId}/tasks`),
+  },
+  {
+    route: 'POST /api/cases/:id/tasks',
+    permission: 'tasks.write',
+    status: 201,
+    call: (s, f) =>
+      s.request('POST', `/api/cases/${f.caseId}/tasks`, {
+        kind: 'other',
+        assigneeUnitId: f.unit.id,
+        instructions: '矩阵测试',
+      }),
+  },
+  {
+    route: 'GET /api/tasks',
+    permission: 'tasks.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/tasks?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'GET /api/tasks/counts',
+    permission: 'tasks.read',
+    status: 200,
+    call: (s, f) => s.request('GET', `/api/tasks/counts?unitId=${f.unit.id}`),
+  },
+  {
+    route: 'GET /api/tasks/:id',
+    permission: 'tasks.read',
+    status: 200,
+    call: async (s, f) => s.request('GET', `/api/tasks/${await freshTask(f)}`),
+  },
+  { route: 'POST /api/tasks/:id/accept', permission: 'tasks.work', status: 200, call: taskStep('accept') },
+  {
+    route: 'POST /api/tasks/:id/complete',
+    permission: 'tasks.work',
+    status: 200,
+    call: taskStep('complete', { text: '已办结' }),
+  },
+  {
+    route: 'POST /api/tasks/:id/decline',
+    permission: 'tasks.work',
+    status: 200,
+    call: taskStep('decline', { text: '非本单位辖区' }),
+  },
+  {
+    route: 'POST /api/tasks/:id/cancel',
+    permission: 'tasks.write',
+    status: 200,
+    call: taskStep('cancel', { text: '已撤销' }),
+  },
+  {
+    route: 'POST /api/tasks/:id/reschedule',
+    permission: 'tasks.write',
+    status: 200,
+    call: taskStep('reschedule', {
+      dueAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      text: '延期',
+    }),
+  },
   {
     route: 'GET /api/units/:id',
     permission: 'units.read',
@@ -419,6 +511,7 @@ const ROUTES: RouteCase[] = [
 /** Routes with no unit-scoped target: the same for every role, checked separately below. */
 const UNSCOPED = [
   'GET /api/scam-types',
+  'GET /api/task-kinds',
   'GET /api/institutions',
   'POST /api/auth/login',
   'POST /api/auth/logout',
@@ -444,6 +537,7 @@ describe.each(DATABASES)('authorization matrix on %s', (database) => {
     t = await createTestApp({ database });
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const db = t.ctx.store.db;
+    matrixDb = db;
     let seq = 0;
     const codes = new Set(SUBJECTS.flatMap((s) => [s.unit, s.other, s.parent]));
     for (const code of codes) {
