@@ -27,6 +27,9 @@ const FundsScreen = lazy(() => import('./funds/funds-screen.js').then((m) => ({ 
 const EndpointsScreen = lazy(() =>
   import('./funds/endpoints-screen.js').then((m) => ({ default: m.EndpointsScreen })),
 );
+const TaskInboxScreen = lazy(() =>
+  import('./tasks/task-inbox-screen.js').then((m) => ({ default: m.TaskInboxScreen })),
+);
 const StatementsScreen = lazy(() =>
   import('./imports/statements-screen.js').then((m) => ({ default: m.StatementsScreen })),
 );
@@ -60,6 +63,14 @@ function Gate() {
           element={
             <Lazy>
               <CaseListScreen />
+            </Lazy>
+          }
+        />
+        <Route
+          path="/tasks"
+          element={
+            <Lazy>
+              <TaskInboxScreen />
             </Lazy>
           }
         />

@@ -191,6 +191,51 @@ export interface CaseEvent {
 
 export type TraceRule = 'fifo' | 'lifo' | 'libr' | 'prorata';
 
+/** Tasks to units (docs/case-tasks.md). */
+export type TaskStatus = 'open' | 'accepted' | 'done' | 'declined' | 'cancelled';
+export type TaskAction = 'accept' | 'complete' | 'decline' | 'cancel' | 'reschedule';
+export type TaskDeadline = 'on_time' | 'due_soon' | 'overdue' | 'done_on_time' | 'done_late' | 'closed';
+
+export interface TaskKind {
+  code: string;
+  name: string;
+  nameEn: string;
+  defaultHours: number;
+  unitKinds: UnitKind[];
+}
+
+export interface CaseTask {
+  id: number;
+  caseId: number;
+  caseNo: string;
+  scamType: string;
+  caseUnitName: string;
+  caseVisible: boolean;
+  kind: string;
+  title: string;
+  instructions: string;
+  assigneeUnitId: number;
+  assigneeName: string;
+  assigneeNameEn: string;
+  status: TaskStatus;
+  dueAt: string;
+  deadline: TaskDeadline;
+  createdBy: string;
+  createdAt: string;
+  acceptedBy: string | null;
+  acceptedAt: string | null;
+  finishedBy: string | null;
+  finishedAt: string | null;
+  outcome: string;
+  actions: TaskAction[];
+}
+
+export interface TaskCounts {
+  open: number;
+  accepted: number;
+  overdue: number;
+}
+
 export type AccountState =
   | 'new'
   | 'queried'

@@ -18,7 +18,10 @@ export type Permission =
   | 'cases.write'
   | 'gateway.read'
   | 'gateway.write'
-  | 'gateway.admin';
+  | 'gateway.admin'
+  | 'tasks.read'
+  | 'tasks.write'
+  | 'tasks.work';
 
 export function can(me: Me, permission: Permission): boolean {
   return me.permissions.includes(permission);

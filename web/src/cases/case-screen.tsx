@@ -23,6 +23,8 @@ import { useApiData } from '../api/use-api.js';
 import { useMe } from '../auth/session-context.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { StatementsPanel } from '../imports/statements-panel.js';
+import { CaseTasksPanel } from '../tasks/case-tasks-panel.js';
+import { tasksApi } from '../tasks/tasks-api.js';
 import { useUnitScope } from '../layout/unit-scope.js';
 import { AccountDrawer } from './account-drawer.js';
 import { AutomationControl, ReportButtons } from './case-actions.js';
@@ -288,6 +290,8 @@ export function CaseScreen() {
   const requests = useLiveData((signal) => caseApi.requests(caseId, signal), [caseId]);
   const trace = useLiveData((signal) => caseApi.trace(caseId, rule, signal), [caseId, rule]);
   const compare = useLiveData((signal) => caseApi.compare(caseId, signal), [caseId]);
+  const tasks = useLiveData((signal) => tasksApi.ofCase(caseId, signal), [caseId]);
+  const taskKinds = useApiData((signal) => tasksApi.kinds(signal), []);
 
   const onChange = useCallback(
     (kinds: readonly CaseChange[]) => {
@@ -301,8 +305,17 @@ export function CaseScreen() {
         compare.refresh();
       }
       if (kinds.includes('requests')) requests.refresh();
+      if (kinds.includes('tasks')) tasks.refresh();
     },
-    [timeline.refresh, detail.refresh, graph.refresh, trace.refresh, compare.refresh, requests.refresh],
+    [
+      timeline.refresh,
+      detail.refresh,
+      graph.refresh,
+      trace.refresh,
+      compare.refresh,
+      requests.refresh,
+      tasks.refresh,
+    ],
   );
   const live = useCaseEvents(caseId, onChange);
 
@@ -419,6 +432,25 @@ export function CaseScreen() {
                   trace={trace.data}
                   compare={compare.data}
                   graph={caseGraph}
+                />
+              ),
+            },
+            {
+              key: 'tasks',
+              label:
+                tasks.data?.items === undefined
+                  ? t('case.tabTasks')
+                  : `${t('case.tabTasks')} (${tasks.data.items.length})`,
+              children: (
+                <CaseTasksPanel
+                  caseId={caseId}
+                  tasks={tasks.data === null ? [] : tasks.data?.items}
+                  kinds={taskKinds.data?.items}
+                  mayGive={me.permissions.includes('tasks.write')}
+                  onChanged={() => {
+                    tasks.refresh();
+                    timeline.refresh();
+                  }}
                 />
               ),
             },

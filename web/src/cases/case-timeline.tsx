@@ -7,8 +7,8 @@ import { codeKey } from './labels.js';
 /** Colour by what happened: red for failures, green for money held, blue for the rest. */
 function colour(kind: string): string {
   if (/fail|error|dead|expired/.test(kind)) return 'red';
-  if (/executed|frozen|stop-paid|held/.test(kind)) return 'green';
-  if (/automation|excluded|paused/.test(kind)) return 'orange';
+  if (/executed|frozen|stop-paid|held|task\.completed/.test(kind)) return 'green';
+  if (/automation|excluded|paused|task\.(declined|cancelled|rescheduled)/.test(kind)) return 'orange';
   return 'blue';
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { caseApi } from './case-api.js';
 
-export type CaseChange = 'timeline' | 'graph' | 'requests';
+export type CaseChange = 'timeline' | 'graph' | 'requests' | 'tasks';
 export type LiveMode = 'connecting' | 'live' | 'polling';
 
 const POLL_MS = 5000;
@@ -20,7 +20,7 @@ export function useCaseEvents(caseId: number, onChange: (kinds: readonly CaseCha
     const poll = () => {
       if (timer !== undefined) return;
       setMode('polling');
-      timer = setInterval(() => handler.current(['timeline', 'graph', 'requests']), POLL_MS);
+      timer = setInterval(() => handler.current(['timeline', 'graph', 'requests', 'tasks']), POLL_MS);
     };
     if (typeof EventSource === 'undefined') {
       poll();
@@ -35,7 +35,7 @@ export function useCaseEvents(caseId: number, onChange: (kinds: readonly CaseCha
       } catch {
         kind = undefined;
       }
-      const known: CaseChange[] = ['timeline', 'graph', 'requests'];
+      const known: CaseChange[] = ['timeline', 'graph', 'requests', 'tasks'];
       handler.current(known.includes(kind as CaseChange) ? [kind as CaseChange] : known);
     });
     source.onerror = () => {

@@ -1,11 +1,13 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Avatar, Button, Layout, Menu, type MenuProps, Space, Tag, Typography } from 'antd';
+import { CarryOutOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Avatar, Badge, Button, Layout, Menu, type MenuProps, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useApiData } from '../api/use-api.js';
 import { can } from '../auth/permissions.js';
 import { useMe, useSession } from '../auth/session-context.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { ADMIN_ICON, ADMIN_PAGES, BUSINESS_MODULES, DASHBOARD_ICON, PERSONS_PAGE } from '../modules.js';
+import { tasksApi } from '../tasks/tasks-api.js';
 import { BRAND_DARK } from '../theme.js';
 import { LanguageSwitch } from './language-switch.js';
 import { UnitPicker } from './unit-picker.js';
@@ -13,6 +15,27 @@ import { localUnitName, UnitScopeProvider } from './unit-scope.js';
 import { BrandMark } from './brand-mark.js';
 
 const { Sider, Header, Content, Footer } = Layout;
+
+/** Tasks waiting on the user's units: red when some are overdue. Re-read on every page change. */
+function TasksLabel() {
+  const { t } = useI18n();
+  const { pathname } = useLocation();
+  const counts = useApiData((signal) => tasksApi.counts(signal), [pathname]);
+  const active = counts.data ? counts.data.open + counts.data.accepted : 0;
+  return (
+    <Space size={8}>
+      <span>{t('nav.tasks')}</span>
+      {active > 0 && (
+        <Badge
+          count={active}
+          size="small"
+          color={counts.data && counts.data.overdue > 0 ? '#cf1322' : '#1677ff'}
+          title={t('task.badge', { active, overdue: counts.data?.overdue ?? 0 })}
+        />
+      )}
+    </Space>
+  );
+}
 
 function useMenuItems(): MenuProps['items'] {
   const me = useMe();
@@ -25,6 +48,7 @@ function useMenuItems(): MenuProps['items'] {
       label: t(m.label),
     })),
   ];
+  if (can(me, 'tasks.read')) items.push({ key: '/tasks', icon: <CarryOutOutlined />, label: <TasksLabel /> });
   if (can(me, 'persons.read'))
     items.push({ key: PERSONS_PAGE.path, icon: PERSONS_PAGE.icon, label: t(PERSONS_PAGE.label) });
   const admin = ADMIN_PAGES.filter((p) => can(me, p.permission));

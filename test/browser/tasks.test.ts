@@ -1,0 +1,144 @@
+/**
+ * Tasks to units in Chromium: the analyst gives the station a visit from the case page; the
+ * station officer sees it counted on the menu, accepts it in the inbox and reports it done; the
+ * case's timeline and task list show each step. A screenshot of the inbox is kept in test-results/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureWebBuild,
+  launchChromium,
+  RESULTS_DIR,
+  skipBrowserTests,
+  WEB_DIR,
+} from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/server.js';
+
+const skip = skipBrowserTests('tasks');
+
+async function login(
+  browser: Browser,
+  url: string,
+  username: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${url}/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('levee-demo');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '工作台' }).waitFor();
+  return { context, page };
+}
+
+describe.skipIf(skip)('tasks to units in Chromium', () => {
+  let t: TestApp;
+  let url: string;
+  let browser: Browser;
+  let caseId: number;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    t = await createTestApp({ demo: true, env: { LEVEE_WEB_DIR: WEB_DIR } });
+    url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const analyst = await t.login('analyst');
+    const unitId = (
+      await t.ctx.store.db
+        .selectFrom('unit')
+        .select('id')
+        .where('code', '=', 'WH-JA-DZ-01')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const intake = await analyst.request('POST', '/api/cases', {
+      scamType: 'investment',
+      narrative: '网友推荐投资平台，充值后无法提现。',
+      victim: {
+        name: '周先生',
+        idNumber: '11010519491231002X',
+        phone: '13871234567',
+        address: '大智路2号',
+        unitId,
+      },
+      payments: [
+        {
+          time: `${yesterday}T09:05:00+08:00`,
+          amount: 50_000_00,
+          channel: 'mobile-banking',
+          institution: 'ICBC',
+          account: '6222021234567890128',
+          accountName: '王某',
+        },
+      ],
+    });
+    if (intake.statusCode !== 201) throw new Error(intake.body);
+    caseId = intake.json().case.id;
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('the analyst gives the station a visit; the station accepts it and reports it done', async () => {
+    const analyst = await login(browser, url, 'analyst');
+    analyst.page.on('pageerror', (error) => pageErrors.push(error.message));
+    await analyst.page.goto(`${url}/cases/${caseId}`);
+    await analyst.page.getByRole('tab', { name: /协同任务/ }).click();
+    await analyst.page.getByText('尚无协同任务').waitFor();
+    await analyst.page.getByRole('button', { name: '下发任务' }).click();
+    const dialog = analyst.page.getByRole('dialog');
+    await dialog.locator('#kind').click();
+    await analyst.page.locator('.ant-select-dropdown:visible [title="上门走访受害人"]').click();
+    await dialog.getByText('不填则默认 24 小时后到期').waitFor();
+    await dialog.locator('#assigneeUnitId').click();
+    await analyst.page.locator('.ant-select-dropdown:visible').getByTitle('大智派出所').click();
+    await dialog.locator('#instructions').fill('今日上门回访周先生，核实转账经过。');
+    await dialog.getByRole('button', { name: '下发' }).click();
+    await analyst.page.getByText('已向大智派出所下发任务').waitFor();
+    const row = analyst.page
+      .getByRole('table', { name: '本案协同任务' })
+      .locator('tbody tr', { hasText: '上门走访受害人' });
+    await row.getByText('待接收').waitFor();
+    await analyst.page
+      .getByRole('region', { name: '处置时间线' })
+      .getByText(/下发协同任务 #\d+「上门走访受害人」→ 大智派出所/)
+      .waitFor();
+    // The case side may withdraw or reschedule, not accept for the station.
+    expect(await row.getByRole('button', { name: '接收' }).count()).toBe(0);
+    await row.getByRole('button', { name: '撤销' }).waitFor();
+
+    const station = await login(browser, url, 'station.dazhi');
+    station.page.on('pageerror', (error) => pageErrors.push(error.message));
+    const menu = station.page.getByRole('navigation').getByRole('menuitem', { name: /协同任务/ });
+    await menu.locator('.ant-badge').getByText('1').waitFor();
+    await menu.click();
+    const inbox = station.page.getByRole('table', { name: '协同任务' });
+    const task = inbox.locator('tbody tr', { hasText: '上门走访受害人' });
+    await task.getByRole('button', { name: '接收' }).click();
+    await task.getByText('办理中').waitFor();
+    await task.getByRole('button', { name: '办结' }).click();
+    const done = station.page.getByRole('dialog');
+    await done.locator('#text').fill('已上门回访，受害人情绪稳定。');
+    await done.getByRole('button', { name: '办结' }).click();
+    await station.page.getByText('任务已办结').waitFor();
+    await station.page.getByRole('radio', { name: '已完成' }).click();
+    await inbox
+      .locator('tbody tr', { hasText: '上门走访受害人' })
+      .getByText('按期完成', { exact: false })
+      .waitFor();
+    await station.page.screenshot({ path: `${RESULTS_DIR}/task-inbox.png`, fullPage: true });
+
+    // The analyst's open case page follows live: the task is done, the timeline says so.
+    await row.getByText('已完成').waitFor();
+    await analyst.page
+      .getByRole('region', { name: '处置时间线' })
+      .getByText(/已完成：已上门回访/)
+      .waitFor();
+    expect(pageErrors).toEqual([]);
+    await analyst.context.close();
+    await station.context.close();
+  }, 120_000);
+});

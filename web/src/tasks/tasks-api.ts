@@ -1,0 +1,33 @@
+/** The task endpoints (docs/case-tasks.md). */
+import { api } from '../api/client.js';
+import type { CaseTask, Items, TaskAction, TaskCounts, TaskKind, TaskStatus } from '../api/types.js';
+
+export interface NewTask {
+  kind: string;
+  assigneeUnitId: number;
+  title?: string;
+  instructions: string;
+  dueAt?: string;
+}
+
+export type InboxFilter = 'active' | 'overdue' | TaskStatus | 'all';
+
+export const tasksApi = {
+  kinds: (signal?: AbortSignal) => api.get<Items<TaskKind>>('/api/task-kinds', undefined, signal),
+  ofCase: (caseId: number, signal?: AbortSignal) =>
+    api.get<Items<CaseTask>>(`/api/cases/${caseId}/tasks`, undefined, signal),
+  create: (caseId: number, body: NewTask) => api.post<CaseTask>(`/api/cases/${caseId}/tasks`, body),
+  inbox: (unitId: number, filter: InboxFilter, signal?: AbortSignal) =>
+    api.get<Items<CaseTask>>(
+      '/api/tasks',
+      {
+        unitId,
+        limit: 200,
+        ...(filter === 'overdue' ? { overdue: 'true' } : filter === 'all' ? {} : { status: filter }),
+      },
+      signal,
+    ),
+  counts: (signal?: AbortSignal) => api.get<TaskCounts>('/api/tasks/counts', undefined, signal),
+  act: (id: number, action: TaskAction, body?: { text: string; dueAt?: string }) =>
+    api.post<CaseTask>(`/api/tasks/${id}/${action}`, body),
+};
