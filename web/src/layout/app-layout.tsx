@@ -1,13 +1,13 @@
 import { CarryOutOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Badge, Button, Layout, Menu, type MenuProps, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useApiData } from '../api/use-api.js';
 import { can } from '../auth/permissions.js';
 import { useMe, useSession } from '../auth/session-context.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { ADMIN_ICON, ADMIN_PAGES, BUSINESS_MODULES, DASHBOARD_ICON, PERSONS_PAGE } from '../modules.js';
-import { tasksApi } from '../tasks/tasks-api.js';
+import { onTaskChange, tasksApi } from '../tasks/tasks-api.js';
 import { BRAND_DARK } from '../theme.js';
 import { LanguageSwitch } from './language-switch.js';
 import { UnitPicker } from './unit-picker.js';
@@ -20,7 +20,17 @@ const { Sider, Header, Content, Footer } = Layout;
 function TasksLabel() {
   const { t } = useI18n();
   const { pathname } = useLocation();
-  const counts = useApiData((signal) => tasksApi.counts(signal), [pathname]);
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    const stop = onTaskChange(() => setChanges((n) => n + 1));
+    // Tasks given by other people arrive without a page change: count again every minute.
+    const timer = setInterval(() => setChanges((n) => n + 1), 60_000);
+    return () => {
+      stop();
+      clearInterval(timer);
+    };
+  }, []);
+  const counts = useApiData((signal) => tasksApi.counts(signal), [pathname, changes]);
   const active = counts.data ? counts.data.open + counts.data.accepted : 0;
   return (
     <Space size={8}>

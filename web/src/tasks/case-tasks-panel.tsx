@@ -21,8 +21,15 @@ import { useShowError } from '../api/use-api.js';
 import { beijingIso, formatCaseTime } from '../cases/case-format.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { buildUnitTree, type UnitTreeNode, useUnitScope } from '../layout/unit-scope.js';
-import { DEADLINE_FORMAT, kindName, TaskActions, TaskDeadlineTag, TaskStatusTag } from './task-parts.js';
-import { tasksApi } from './tasks-api.js';
+import {
+  DEADLINE_FORMAT,
+  kindName,
+  TaskActions,
+  TaskDeadlineTag,
+  TaskStatusTag,
+  TaskTitle,
+} from './task-parts.js';
+import { announceTaskChange, tasksApi } from './tasks-api.js';
 
 interface NewTaskForm {
   kind: string;
@@ -80,6 +87,7 @@ function NewTaskButton({
         ...(values.title?.trim() ? { title: values.title.trim() } : {}),
         ...(values.dueAt ? { dueAt: beijingIso(values.dueAt.format('YYYY-MM-DDTHH:mm:00')) } : {}),
       });
+      announceTaskChange();
       void message.success(t('task.created', { unit: created.assigneeName }));
       setOpen(false);
       form.resetFields();
@@ -201,12 +209,7 @@ export function CaseTasksPanel({
           {
             title: t('task.title'),
             dataIndex: 'title',
-            render: (title: string, task) => (
-              <div>
-                <Typography.Text strong>{title}</Typography.Text>
-                <div style={{ fontSize: 12, color: '#8a94a6' }}>{kindName(kinds, task.kind, locale)}</div>
-              </div>
-            ),
+            render: (_: string, task) => <TaskTitle task={task} kinds={kinds} />,
           },
           {
             title: t('task.assignee'),

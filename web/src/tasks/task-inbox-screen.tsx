@@ -7,7 +7,7 @@ import { useApiData } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useUnitScope } from '../layout/unit-scope.js';
 import { TaskDetail } from './case-tasks-panel.js';
-import { kindName, TaskActions, TaskDeadlineTag, TaskStatusTag } from './task-parts.js';
+import { TaskActions, TaskDeadlineTag, TaskStatusTag, TaskTitle } from './task-parts.js';
 import { type InboxFilter, tasksApi } from './tasks-api.js';
 
 const FILTERS: InboxFilter[] = ['active', 'overdue', 'done', 'declined', 'cancelled', 'all'];
@@ -72,14 +72,7 @@ export function TaskInboxScreen() {
             {
               title: t('task.title'),
               dataIndex: 'title',
-              render: (title: string, task) => (
-                <div>
-                  <Typography.Text strong>{title}</Typography.Text>
-                  <div style={{ fontSize: 12, color: '#8a94a6' }}>
-                    {kindName(kinds.data?.items, task.kind, locale)}
-                  </div>
-                </div>
-              ),
+              render: (_: string, task) => <TaskTitle task={task} kinds={kinds.data?.items} />,
             },
             {
               title: t('task.assignee'),

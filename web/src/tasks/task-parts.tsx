@@ -1,12 +1,12 @@
 /** Pieces both task screens use: status and deadline tags, and the buttons that move a task. */
-import { App, Button, DatePicker, Form, Input, Modal, Space, Tag, Tooltip } from 'antd';
+import { App, Button, DatePicker, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { CaseTask, TaskAction, TaskDeadline, TaskKind, TaskStatus } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { beijingIso, formatCaseTime } from '../cases/case-format.js';
-import { tasksApi } from './tasks-api.js';
+import { announceTaskChange, tasksApi } from './tasks-api.js';
 
 const STATUS_COLOUR: Record<TaskStatus, string> = {
   open: 'blue',
@@ -78,6 +78,7 @@ export function TaskActions({ task, onChanged }: { task: CaseTask; onChanged(nex
     setBusy(true);
     try {
       const next = await tasksApi.act(task.id, action, body);
+      announceTaskChange();
       void message.success(t(`task.done.${action}`));
       setPending(null);
       form.resetFields();
@@ -155,5 +156,17 @@ export function TaskActions({ task, onChanged }: { task: CaseTask; onChanged(nex
         </Form>
       </Modal>
     </>
+  );
+}
+
+/** The task's title, with its kind beneath when the title says something else. */
+export function TaskTitle({ task, kinds }: { task: CaseTask; kinds: readonly TaskKind[] | undefined }) {
+  const { locale } = useI18n();
+  const kind = kindName(kinds, task.kind, locale);
+  return (
+    <div>
+      <Typography.Text strong>{task.title}</Typography.Text>
+      {kind !== task.title && <div style={{ fontSize: 12, color: '#8a94a6' }}>{kind}</div>}
+    </div>
   );
 }

@@ -31,3 +31,13 @@ export const tasksApi = {
   act: (id: number, action: TaskAction, body?: { text: string; dueAt?: string }) =>
     api.post<CaseTask>(`/api/tasks/${id}/${action}`, body),
 };
+
+/** Any screen that moves a task says so; the menu badge listens and counts again. */
+const CHANGED = 'levee:tasks-changed';
+export function announceTaskChange(): void {
+  window.dispatchEvent(new Event(CHANGED));
+}
+export function onTaskChange(listener: () => void): () => void {
+  window.addEventListener(CHANGED, listener);
+  return () => window.removeEventListener(CHANGED, listener);
+}
