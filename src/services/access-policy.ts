@@ -50,6 +50,17 @@ const POLICE_READ: Permission[] = [
 /** Tasks to units: the case side gives them (down the chain of command), the receiving unit works them. */
 const TASKS: Permission[] = ['tasks.write', 'tasks.work'];
 
+/** Officers who handle cases end to end: enter them, push requests, give and work tasks. */
+const CASE_HANDLER: Permission[] = [
+  ...POLICE_READ,
+  'users.read',
+  'persons.write',
+  'persons.reveal',
+  'cases.write',
+  'gateway.write',
+  ...TASKS,
+];
+
 /** Personal data in full only for roles whose work needs it: they contact or identify people. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -61,34 +72,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'audit.read',
     'gateway.admin',
   ],
-  analyst: [
-    ...POLICE_READ,
-    'users.read',
-    'persons.write',
-    'persons.reveal',
-    'cases.write',
-    'gateway.write',
-    ...TASKS,
-  ],
-  duty_officer: [
-    ...POLICE_READ,
-    'users.read',
-    'persons.write',
-    'persons.reveal',
-    'cases.write',
-    'gateway.write',
-    ...TASKS,
-  ],
+  analyst: CASE_HANDLER,
+  duty_officer: CASE_HANDLER,
   district_officer: [...POLICE_READ, 'users.read', 'persons.reveal', ...TASKS],
-  station_officer: [
-    ...POLICE_READ,
-    'users.read',
-    'persons.write',
-    'persons.reveal',
-    'cases.write',
-    'gateway.write',
-    ...TASKS,
-  ],
+  station_officer: CASE_HANDLER,
   community_worker: [
     'dashboard.read',
     'units.read',

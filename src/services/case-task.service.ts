@@ -119,9 +119,7 @@ export class CaseTaskService {
 
   async create(actor: Actor, caseId: number, input: NewTask): Promise<TaskDto> {
     requirePermission(actor, 'tasks.write');
-    const found = await findCase(this.db, caseId);
-    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
-    requireScope(actor, found.unit_path, `case ${caseId}`);
+    await this.caseInScope(actor, caseId);
     const kind = taskKind(input.kind);
     if (!kind) {
       throw new LeveeError('LEVEE_VALIDATION', `kind: unknown task kind "${input.kind}"`, { field: 'kind' });
@@ -194,9 +192,7 @@ export class CaseTaskService {
   /** Every task of a case, for whoever may read the case. */
   async ofCase(actor: Actor, caseId: number): Promise<TaskDto[]> {
     requirePermission(actor, 'tasks.read');
-    const found = await findCase(this.db, caseId);
-    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
-    requireScope(actor, found.unit_path, `case ${caseId}`);
+    await this.caseInScope(actor, caseId);
     return (await tasksOfCase(this.db, caseId)).map((t) => this.dto(actor, t));
   }
 
@@ -341,6 +337,12 @@ export class CaseTaskService {
       throw new LeveeError('LEVEE_OUT_OF_SCOPE', `task ${id} is outside your unit`);
     }
     return task;
+  }
+
+  private async caseInScope(actor: Actor, caseId: number): Promise<void> {
+    const found = await findCase(this.db, caseId);
+    if (!found) throw new LeveeError('LEVEE_NOT_FOUND', `no case ${caseId}`);
+    requireScope(actor, found.unit_path, `case ${caseId}`);
   }
 
   private async unitPathInScope(actor: Actor, unitId: number | undefined): Promise<string> {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
 import { DATABASES } from '../helpers/databases.js';
+import { sampleReport } from '../helpers/reports.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
 
 const PASSWORD = 'Tasks-pass-2026';
@@ -18,30 +19,6 @@ class MovableClock implements Clock {
   advance(ms: number): void {
     this.at += ms;
   }
-}
-
-function report(unitId: number) {
-  return {
-    scamType: 'investment',
-    narrative: '网友推荐投资平台，充值后无法提现。',
-    victim: {
-      name: '周先生',
-      idNumber: '11010519491231002X',
-      phone: '13871234567',
-      address: '大智路2号',
-      unitId,
-    },
-    payments: [
-      {
-        time: '2026-11-20T09:05:00+08:00',
-        amount: 50_000_00,
-        channel: 'mobile-banking',
-        institution: 'ICBC',
-        account: '6222021234567890128',
-        accountName: '王某',
-      },
-    ],
-  };
 }
 
 describe.each(DATABASES)('case tasks on %s', (database) => {
@@ -96,7 +73,11 @@ describe.each(DATABASES)('case tasks on %s', (database) => {
     station = await t.login('station.dazhi');
     community = await t.login('community.dazhi');
     jianghan = await t.login('district.jianghan', PASSWORD);
-    const intake = await analyst.request('POST', '/api/cases', report(unit['WH-JA-DZ-01']!));
+    const intake = await analyst.request(
+      'POST',
+      '/api/cases',
+      sampleReport(unit['WH-JA-DZ-01']!, '2026-11-20T09:05:00+08:00'),
+    );
     expect(intake.statusCode, intake.body).toBe(201);
     caseId = intake.json().case.id;
     await t.ctx.disposal.idle();

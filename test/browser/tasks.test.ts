@@ -12,6 +12,7 @@ import {
   skipBrowserTests,
   WEB_DIR,
 } from '../helpers/browser.js';
+import { sampleReport } from '../helpers/reports.js';
 import { createTestApp, type TestApp } from '../helpers/server.js';
 
 const skip = skipBrowserTests('tasks');
@@ -51,27 +52,11 @@ describe.skipIf(skip)('tasks to units in Chromium', () => {
         .executeTakeFirstOrThrow()
     ).id;
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const intake = await analyst.request('POST', '/api/cases', {
-      scamType: 'investment',
-      narrative: '网友推荐投资平台，充值后无法提现。',
-      victim: {
-        name: '周先生',
-        idNumber: '11010519491231002X',
-        phone: '13871234567',
-        address: '大智路2号',
-        unitId,
-      },
-      payments: [
-        {
-          time: `${yesterday}T09:05:00+08:00`,
-          amount: 50_000_00,
-          channel: 'mobile-banking',
-          institution: 'ICBC',
-          account: '6222021234567890128',
-          accountName: '王某',
-        },
-      ],
-    });
+    const intake = await analyst.request(
+      'POST',
+      '/api/cases',
+      sampleReport(unitId, `${yesterday}T09:05:00+08:00`),
+    );
     if (intake.statusCode !== 201) throw new Error(intake.body);
     caseId = intake.json().case.id;
     browser = await launchChromium();

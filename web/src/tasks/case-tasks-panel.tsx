@@ -1,34 +1,15 @@
 /** The 协同任务 tab of a case: its tasks to units, and the form that gives a new one. */
 import { PlusOutlined } from '@ant-design/icons';
-import {
-  App,
-  Button,
-  DatePicker,
-  Empty,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Space,
-  Table,
-  TreeSelect,
-  Typography,
-} from 'antd';
+import { App, Button, DatePicker, Form, Input, Modal, Select, Space, TreeSelect, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import type { CaseTask, TaskKind } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
-import { beijingIso, formatCaseTime } from '../cases/case-format.js';
+import { beijingIso } from '../cases/case-format.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { buildUnitTree, type UnitTreeNode, useUnitScope } from '../layout/unit-scope.js';
-import {
-  DEADLINE_FORMAT,
-  kindName,
-  TaskActions,
-  TaskDeadlineTag,
-  TaskStatusTag,
-  TaskTitle,
-} from './task-parts.js';
+import { DEADLINE_FORMAT, kindName } from './task-parts.js';
+import { TaskTable } from './task-table.js';
 import { announceTaskChange, tasksApi } from './tasks-api.js';
 
 interface NewTaskForm {
@@ -186,82 +167,21 @@ export function CaseTasksPanel({
   mayGive: boolean;
   onChanged(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 12 }}>
         <Typography.Text type="secondary">{t('task.caseHint')}</Typography.Text>
         {mayGive && kinds && <NewTaskButton caseId={caseId} kinds={kinds} onCreated={onChanged} />}
       </div>
-      <Table
-        aria-label={t('task.caseTable')}
-        rowKey="id"
-        size="middle"
-        pagination={false}
-        loading={tasks === undefined}
-        dataSource={tasks ?? []}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('task.none')} /> }}
-        expandable={{
-          expandedRowRender: (task) => <TaskDetail task={task} />,
-        }}
-        columns={[
-          { title: '#', dataIndex: 'id', width: 56 },
-          {
-            title: t('task.title'),
-            dataIndex: 'title',
-            render: (_: string, task) => <TaskTitle task={task} kinds={kinds} />,
-          },
-          {
-            title: t('task.assignee'),
-            dataIndex: 'assigneeName',
-            render: (v: string, task) => (locale === 'zh-CN' ? v : task.assigneeNameEn || v),
-          },
-          {
-            title: t('task.status'),
-            dataIndex: 'status',
-            render: (_: unknown, task) => <TaskStatusTag status={task.status} />,
-          },
-          {
-            title: t('task.deadline'),
-            dataIndex: 'dueAt',
-            render: (_: unknown, task) => <TaskDeadlineTag task={task} />,
-          },
-          {
-            title: t('task.actions'),
-            key: 'actions',
-            render: (_: unknown, task) => <TaskActions task={task} onChanged={onChanged} />,
-          },
-        ]}
+      <TaskTable
+        label={t('task.caseTable')}
+        tasks={tasks}
+        kinds={kinds}
+        empty={t('task.none')}
+        first={{ title: '#', dataIndex: 'id', width: 56 }}
+        onChanged={onChanged}
       />
     </Space>
-  );
-}
-
-/** What was asked, who asked, and what came of it. */
-export function TaskDetail({ task }: { task: CaseTask }) {
-  const { t, locale } = useI18n();
-  const line = (label: string, who: string | null, at: string | null) =>
-    who === null ? null : (
-      <div>
-        {label}：{who} · {formatCaseTime(at, locale)}
-      </div>
-    );
-  return (
-    <div style={{ display: 'grid', gap: 4 }}>
-      <div style={{ whiteSpace: 'pre-wrap' }}>{task.instructions}</div>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {line(t('task.givenBy'), task.createdBy, task.createdAt)}
-        {line(t('task.acceptedBy'), task.acceptedBy, task.acceptedAt)}
-        {line(t('task.finishedBy'), task.finishedBy, task.finishedAt)}
-      </Typography.Text>
-      {task.outcome !== '' && (
-        <div>
-          <Typography.Text strong>
-            {task.status === 'done' ? t('task.outcome') : t('task.reason')}：
-          </Typography.Text>
-          {task.outcome}
-        </div>
-      )}
-    </div>
   );
 }

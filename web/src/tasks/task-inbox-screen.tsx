@@ -1,19 +1,17 @@
 /** 协同任务: the tasks the chosen unit (and the units below it) received, overdue first to the eye. */
-import { Badge, Card, Empty, Segmented, Space, Table, Typography } from 'antd';
+import { Badge, Card, Segmented, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { CaseTask } from '../api/types.js';
 import { useApiData } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { useUnitScope } from '../layout/unit-scope.js';
-import { TaskDetail } from './case-tasks-panel.js';
-import { TaskActions, TaskDeadlineTag, TaskStatusTag, TaskTitle } from './task-parts.js';
+import { TaskTable } from './task-table.js';
 import { type InboxFilter, tasksApi } from './tasks-api.js';
 
 const FILTERS: InboxFilter[] = ['active', 'overdue', 'done', 'declined', 'cancelled', 'all'];
 
 export function TaskInboxScreen() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { unitId, unitName } = useUnitScope();
   const [filter, setFilter] = useState<InboxFilter>('active');
   const kinds = useApiData((signal) => tasksApi.kinds(signal), []);
@@ -51,51 +49,20 @@ export function TaskInboxScreen() {
               ),
           }))}
         />
-        <Table<CaseTask>
-          aria-label={t('task.inboxTitle')}
-          rowKey="id"
-          size="middle"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          locale={{
-            emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('task.inboxEmpty')} />,
+        <TaskTable
+          label={t('task.inboxTitle')}
+          tasks={list.loading ? undefined : (list.data?.items ?? [])}
+          kinds={kinds.data?.items}
+          empty={t('task.inboxEmpty')}
+          first={{
+            title: t('task.case'),
+            key: 'case',
+            render: (_, task) =>
+              task.caseVisible ? <Link to={`/cases/${task.caseId}`}>{task.caseNo}</Link> : task.caseNo,
           }}
-          expandable={{ expandedRowRender: (task) => <TaskDetail task={task} /> }}
-          columns={[
-            {
-              title: t('task.case'),
-              dataIndex: 'caseNo',
-              render: (caseNo: string, task) =>
-                task.caseVisible ? <Link to={`/cases/${task.caseId}`}>{caseNo}</Link> : caseNo,
-            },
-            {
-              title: t('task.title'),
-              dataIndex: 'title',
-              render: (_: string, task) => <TaskTitle task={task} kinds={kinds.data?.items} />,
-            },
-            {
-              title: t('task.assignee'),
-              dataIndex: 'assigneeName',
-              render: (v: string, task) => (locale === 'zh-CN' ? v : task.assigneeNameEn || v),
-            },
-            { title: t('task.givenBy'), dataIndex: 'createdBy' },
-            {
-              title: t('task.status'),
-              dataIndex: 'status',
-              render: (_: unknown, task) => <TaskStatusTag status={task.status} />,
-            },
-            {
-              title: t('task.deadline'),
-              dataIndex: 'dueAt',
-              render: (_: unknown, task) => <TaskDeadlineTag task={task} />,
-            },
-            {
-              title: t('task.actions'),
-              key: 'actions',
-              render: (_: unknown, task) => <TaskActions task={task} onChanged={refresh} />,
-            },
-          ]}
+          showGivenBy
+          paged
+          onChanged={refresh}
         />
       </Space>
     </Card>
