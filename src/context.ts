@@ -19,6 +19,7 @@ import { isEmpty, seedDemoCity } from './services/demo-seed.js';
 import { DisposalService } from './services/disposal.service.js';
 import { DirectoryService } from './services/directory.service.js';
 import { PersonService } from './services/person.service.js';
+import { StatementImportService } from './services/statement-import.service.js';
 import { openStore, type Store } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
@@ -40,6 +41,7 @@ export interface LeveeContext {
   readonly gateway: GatewayService;
   readonly gatewayAccess: GatewayAccessService;
   readonly disposal: DisposalService;
+  readonly statements: StatementImportService;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function createContext(
   const gatewayAccess = new GatewayAccessService(store.db, gateway, audit, events, clock);
   const disposal = new DisposalService(store.db, gateway, analysis, audit, events, clock, logger);
   disposal.attach(cases);
+  const statements = new StatementImportService(store.db, audit, clock, events, config.dataDir);
   const context: LeveeContext = {
     config,
     logger,
@@ -89,6 +92,7 @@ export async function createContext(
     gateway,
     gatewayAccess,
     disposal,
+    statements,
     close: () => store.close(),
   };
   if (options.prepare) {

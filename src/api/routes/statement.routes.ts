@@ -10,7 +10,7 @@ import type { LeveeContext } from '../../context.js';
 import { LeveeError } from '../../core/errors.js';
 import type { ExplicitMapping } from '../../engines/statement/index.js';
 import type { ImportOutcome } from '../../services/statement-import.service.js';
-import { MAX_STATEMENT_BYTES, StatementImportService } from '../../services/statement-import.service.js';
+import { MAX_STATEMENT_BYTES } from '../../services/statement-import.service.js';
 import type { StatementBatchRow } from '../../storage/schema.js';
 import { Id, IdParams } from '../schemas.js';
 import { actorOf } from '../session-guard.js';
@@ -184,13 +184,7 @@ function parseMapping(text: string | undefined): ExplicitMapping | undefined {
 }
 
 export async function statementRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeContext }) {
-  const statements = new StatementImportService(
-    ctx.store.db,
-    ctx.audit,
-    ctx.clock,
-    ctx.events,
-    ctx.config.dataDir,
-  );
+  const { statements } = ctx;
   // Leave the body unread: the service streams it to disk after the access checks.
   app.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null));
 

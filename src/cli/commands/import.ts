@@ -227,19 +227,12 @@ async function importIntoCase(file: string | undefined, caseRef: string, o: Impo
     );
   const { loadConfig } = await import('../../core/config.js');
   const { createContext } = await import('../../context.js');
-  const { StatementImportService } = await import('../../services/statement-import.service.js');
   const { LeveeError } = await import('../../core/errors.js');
   const ctx = await createContext(loadConfig(), { prepare: true });
   const bar = progressBar(o);
   let started = false;
   try {
-    const service = new StatementImportService(
-      ctx.store.db,
-      ctx.audit,
-      ctx.clock,
-      ctx.events,
-      ctx.config.dataDir,
-    );
+    const service = ctx.statements;
     let outcome: Awaited<ReturnType<typeof service.importFileAsOperator>>;
     try {
       outcome = await service.importFileAsOperator(caseRef, file, {
