@@ -1,58 +1,14 @@
-/**
- * The fast tracing engine: the four rules of tracing-ledger.md on flat typed arrays.
- *
- * Design. The ledger arrives compiled (compiled-ledger.ts): integer ids whose order is string
- * order, transfer columns, a stable time order. One pass over that order applies each transfer.
- * No objects are made per transfer or per lot; everything lives in a few typed arrays that grow
- * by doubling, so ten million transfers cost a few hundred megabytes at most.
- *
- * Two stores hold the money, chosen by rule:
- *
- * 1. Lot lists (fifo, lifo, and the own/unknown lots of libr). A pool of lot nodes, doubly
- *    linked per account in arrival order; freed nodes go to a free list.
- *
- *        node i:  lotOrigin[i] Int32 | lotAmount[i] Float64 | lotNext[i] Int32 | lotPrev[i] Int32
- *        account a:  head[a] -> oldest … newest <- tail[a]        (20 bytes a lot)
- *
- *    fifo takes from head, lifo from tail; the pieces are emitted oldest first (rule 6). A piece
- *    whose origin equals the destination's newest lot is merged into it: adjacent lots of one
- *    origin are indistinguishable under every rule, and merging keeps mule chains at one lot a
- *    hop. Amounts are doubles holding integers, exact to 2^53 (checked when compiling).
- *
- * 2. Origin maps (prorata and libr's claimant money). Per account a sorted run of (origin,
- *    amount) pairs inside one arena; an account that outgrows its run moves to the end of the
- *    arena with twice the room, and when the arena is full it is compacted, runs trimmed to 1.5×
- *    their length.
- *
- *        arena:  mapOrigin Int32 | mapAmount Float64       (12 bytes an entry)
- *        account a:  [mapStart[a], mapStart[a] + mapLen[a])   capacity mapCap[a]
- *
- *    A pro-rata debit of x from total B walks the run once: q = floor(amount·x / B) and the
- *    remainder r, exactly — in doubles when amount·x + B ≤ 2^53, in BigInt otherwise; the fen
- *    left over go to the largest r (ties: smaller origin = earlier in the run). Cost is linear in
- *    the number of origins the account holds; a debit of the whole balance (fast in, fast out,
- *    the common case for mules) moves the run as it is.
- *
- * Sinks are never debited, so their lot order is irrelevant: every rule credits them into one
- * hash table on (sink, origin) (sink-table.ts: 16 bytes a slot), sorted once at the end.
- *
- * Pieces of one debit go through a scratch buffer (pOrigin/pAmount) before being credited, which
- * makes a transfer from an account to itself safe and gives `onPieces` (explanations, poison
- * reach) the exact pieces each transfer carried. Without `onPieces` nothing else is recorded.
- *
- * What lost: sinks used to be origin maps like any account, but a sink collects nearly every
- * origin, and each new one cost a shift of the sorted run (the hash table replaced it).
- * Interleaving each lot, account and sink slot into one record (one cache line a touch instead
- * of three or four) was tried and showed no gain on the shared 2-core machine at 1 M or 10 M
- * transfers, so the plainer parallel arrays stayed. A JS Map per account was not tried.
- */
 import type { CompiledLedger } from './compiled-ledger.js';
 import { SinkTable } from './sink-table.js';
 import type { Holdings } from './trace-document.js';
 import type { TraceRule } from './types.js';
 
 const NIL = -1;
+/** head/tail (or top) of a sink account: sinks hold no lots, their money is in the SinkTable */
+const SINK = -2;
 const SAFE = Number.MAX_SAFE_INTEGER;
+/** balances up to 2^35 fen take the chunked exact split (three 16-bit steps) instead of BigInt */
+const CHUNKED_MAX = 2 ** 35;
 
 /** Receives the pieces of every transfer in time order; src < 0 is the party origin -(src+1). */
 export type PieceListener = (
@@ -76,277 +32,186 @@ export interface FastTraceResult {
   peakEngineBytes: number;
 }
 
-const RULE_FIFO = 0;
-const RULE_LIFO = 1;
-const RULE_LIBR = 2;
-const RULE_PRORATA = 3;
+// ---- lot pool -----------------------------------------------------------------------------------
 
-class LotEngine {
-  private readonly rule: number;
-  private readonly nAcc: number;
-  private readonly isSink: Uint8Array;
-  private readonly originRole: Uint8Array;
-  readonly balance: Float64Array;
-  private readonly ownBal: Float64Array;
-  // lot pool
-  private lotOrigin = new Int32Array(1024);
-  private lotAmount = new Float64Array(1024);
-  private lotNext = new Int32Array(1024);
-  private lotPrev = new Int32Array(1024);
-  private lotTop = 0;
-  private lotFree = NIL;
-  private readonly head: Int32Array;
-  private readonly tail: Int32Array;
-  // origin-map arena
-  private readonly mapStart: Int32Array;
-  private readonly mapLen: Int32Array;
-  private readonly mapCap: Int32Array;
-  private mapOrigin = new Int32Array(4096);
-  private mapAmount = new Float64Array(4096);
-  private arenaTop = 0;
-  private readonly sinks: SinkTable;
-  // scratch
-  pOrigin = new Int32Array(256);
-  pAmount = new Float64Array(256);
-  pCount = 0;
-  private qs = new Float64Array(256);
-  private rs = new Float64Array(256);
-  peakBytes = 0;
+/**
+ * Lot nodes, 16 bytes each, interleaved in one buffer: amount at f[2i] (Float64), origin at
+ * i[4i+2] and the one link at i[4i+3] (Int32 views of the same bytes). Freed nodes are chained
+ * through the link into a free list. Grows by half.
+ */
+class LotPool {
+  f: Float64Array;
+  i: Int32Array;
+  top = 0;
+  free = NIL;
 
-  constructor(ledger: CompiledLedger, rule: TraceRule) {
-    this.rule =
-      rule === 'fifo' ? RULE_FIFO : rule === 'lifo' ? RULE_LIFO : rule === 'libr' ? RULE_LIBR : RULE_PRORATA;
-    const n = ledger.accountIds.length;
-    this.nAcc = n;
-    this.isSink = ledger.isSink;
-    this.originRole = ledger.originRole;
-    this.balance = new Float64Array(n);
-    this.ownBal = new Float64Array(this.rule === RULE_LIBR ? n : 0);
-    this.head = new Int32Array(n).fill(NIL);
-    this.tail = new Int32Array(n).fill(NIL);
-    this.mapStart = new Int32Array(n);
-    this.mapLen = new Int32Array(n);
-    this.mapCap = new Int32Array(n);
-    // Size the sink table once from the number of transfers into sinks (most carry 1–2 pieces).
-    let intoSinks = 0;
-    for (let i = 0; i < ledger.transferCount; i++) intoSinks += ledger.isSink[ledger.to[i]!]!;
-    this.sinks = new SinkTable(Math.min(intoSinks * 2, n * ledger.originIds.length));
+  constructor(cap: number) {
+    const b = new ArrayBuffer(Math.max(1024, cap) * 16);
+    this.f = new Float64Array(b);
+    this.i = new Int32Array(b);
   }
 
-  bytes(): number {
-    return (
-      this.lotOrigin.byteLength * 2 +
-      this.lotAmount.byteLength +
-      this.lotNext.byteLength +
-      this.mapOrigin.byteLength +
-      this.mapAmount.byteLength +
-      this.nAcc * (8 + 4 * 5 + (this.rule === RULE_LIBR ? 8 : 0)) +
-      this.pOrigin.byteLength * 3 +
-      this.sinks.byteLength +
-      this.qs.byteLength * 2
-    );
+  get byteLength(): number {
+    return this.f.byteLength;
   }
 
-  private notePeak(): void {
-    const b = this.bytes();
-    if (b > this.peakBytes) this.peakBytes = b;
+  alloc(): number {
+    const n = this.free;
+    if (n !== NIL) {
+      this.free = this.i[4 * n + 3]!;
+      return n;
+    }
+    if (this.top === this.f.length >> 1) {
+      const b = new ArrayBuffer(Math.ceil((this.top * 3) / 2) * 16);
+      new Uint8Array(b).set(new Uint8Array(this.f.buffer));
+      this.f = new Float64Array(b);
+      this.i = new Int32Array(b);
+    }
+    return this.top++;
   }
 
-  // ---- lot lists ------------------------------------------------------------------------------
+  release(n: number): void {
+    this.i[4 * n + 3] = this.free;
+    this.free = n;
+  }
+}
 
-  private allocLot(): number {
-    const f = this.lotFree;
+// ---- origin-map arena ---------------------------------------------------------------------------
+
+/**
+ * Per account a run of (origin, amount) pairs sorted by origin, inside one arena (origin Int32 |
+ * amount Float64, 12 bytes an entry). The run's start, length and capacity live in the caller's
+ * account records at meta[m], meta[m+1], meta[m+2] (m = a·stride + offset). Capacities are powers
+ * of two from 4; a run that outgrows its block moves to a block twice the size and its old block
+ * goes to the free list of its size, where the next run of that size takes it. An emptied run
+ * gives its block back. Nothing is ever compacted; the arena doubles when all blocks are in use.
+ */
+class MapArena {
+  o: Int32Array;
+  x: Float64Array;
+  top = 0;
+  /** first free block of size 4·2^c, chained through the block's first origin slot */
+  private readonly freeHead = new Int32Array(32).fill(NIL);
+
+  constructor(
+    readonly meta: Int32Array,
+    cap: number,
+  ) {
+    this.o = new Int32Array(Math.max(4096, cap));
+    this.x = new Float64Array(this.o.length);
+  }
+
+  get byteLength(): number {
+    return this.o.byteLength + this.x.byteLength;
+  }
+
+  private alloc(c: number): number {
+    const f = this.freeHead[c]!;
     if (f !== NIL) {
-      this.lotFree = this.lotNext[f]!;
+      this.freeHead[c] = this.o[f]!;
       return f;
     }
-    if (this.lotTop === this.lotOrigin.length) {
-      const cap = this.lotOrigin.length * 2;
+    const size = 4 << c;
+    if (this.top + size > this.o.length) {
+      const cap = Math.max(this.o.length * 2, this.top + size);
       const o = new Int32Array(cap);
-      o.set(this.lotOrigin);
-      this.lotOrigin = o;
-      const a = new Float64Array(cap);
-      a.set(this.lotAmount);
-      this.lotAmount = a;
-      const nx = new Int32Array(cap);
-      nx.set(this.lotNext);
-      this.lotNext = nx;
-      const pv = new Int32Array(cap);
-      pv.set(this.lotPrev);
-      this.lotPrev = pv;
-      this.notePeak();
+      o.set(this.o.subarray(0, this.top));
+      const x = new Float64Array(cap);
+      x.set(this.x.subarray(0, this.top));
+      this.o = o;
+      this.x = x;
     }
-    return this.lotTop++;
+    const s = this.top;
+    this.top += size;
+    return s;
   }
 
-  appendLot(a: number, o: number, x: number): void {
-    const t = this.tail[a]!;
-    if (t !== NIL && this.lotOrigin[t] === o) {
-      this.lotAmount[t]! += x;
-      return;
-    }
-    const n = this.allocLot();
-    this.lotOrigin[n] = o;
-    this.lotAmount[n] = x;
-    this.lotNext[n] = NIL;
-    this.lotPrev[n] = t;
-    if (t === NIL) this.head[a] = n;
-    else this.lotNext[t] = n;
-    this.tail[a] = n;
+  /** Gives the block of the run at meta[m] back (the run must be empty). */
+  release(m: number): void {
+    const meta = this.meta;
+    const cap = meta[m + 2]!;
+    if (cap === 0) return;
+    const c = 29 - Math.clz32(cap);
+    const s = meta[m]!;
+    this.o[s] = this.freeHead[c]!;
+    this.freeHead[c] = s;
+    meta[m + 2] = 0;
   }
 
-  /** Takes x (≤ what the list holds) oldest first; pieces oldest first. */
-  private takeHead(a: number, x: number): void {
-    const lotOrigin = this.lotOrigin;
-    const lotAmount = this.lotAmount;
-    const lotNext = this.lotNext;
-    let need = x;
-    let node = this.head[a]!;
-    while (need > 0) {
-      const amt = lotAmount[node]!;
-      if (amt <= need) {
-        this.pushPiece(lotOrigin[node]!, amt);
-        need -= amt;
-        const next = lotNext[node]!;
-        lotNext[node] = this.lotFree;
-        this.lotFree = node;
-        node = next;
-      } else {
-        this.pushPiece(lotOrigin[node]!, need);
-        lotAmount[node] = amt - need;
-        need = 0;
-      }
-    }
-    this.head[a] = node;
-    if (node === NIL) this.tail[a] = NIL;
-    else this.lotPrev[node] = NIL;
-  }
-
-  /** Takes x newest first; pieces still emitted oldest first (rule 6). */
-  private takeTail(a: number, x: number): void {
-    const lotOrigin = this.lotOrigin;
-    const lotAmount = this.lotAmount;
-    const lotNext = this.lotNext;
-    const lotPrev = this.lotPrev;
-    let need = x;
-    let node = this.tail[a]!;
-    let oldestFull = NIL;
-    while (need > 0) {
-      const amt = lotAmount[node]!;
-      if (amt > need) break;
-      need -= amt;
-      oldestFull = node;
-      node = lotPrev[node]!;
-    }
-    if (need > 0) {
-      this.pushPiece(lotOrigin[node]!, need);
-      lotAmount[node]! -= need;
-    }
-    let cur = oldestFull;
-    while (cur !== NIL) {
-      this.pushPiece(lotOrigin[cur]!, lotAmount[cur]!);
-      const next = lotNext[cur]!;
-      lotNext[cur] = this.lotFree;
-      this.lotFree = cur;
-      cur = next;
-    }
-    this.tail[a] = node;
-    if (node === NIL) this.head[a] = NIL;
-    else lotNext[node] = NIL;
-  }
-
-  // ---- origin maps ----------------------------------------------------------------------------
-
-  private ensureMapCap(a: number, need: number): void {
-    const cap = this.mapCap[a]!;
+  /** Makes room for `need` entries in the run at meta[m]; may move the run. */
+  ensure(m: number, need: number): void {
+    const meta = this.meta;
+    const cap = meta[m + 2]!;
     if (cap >= need) return;
-    const newCap = Math.max(4, need, cap * 2);
-    if (this.arenaTop + newCap > this.mapOrigin.length) this.compact(newCap);
-    const s = this.mapStart[a]!;
-    const len = this.mapLen[a]!;
-    const top = this.arenaTop;
-    this.mapOrigin.copyWithin(top, s, s + len);
-    this.mapAmount.copyWithin(top, s, s + len);
-    this.mapStart[a] = top;
-    this.mapCap[a] = newCap;
-    this.arenaTop = top + newCap;
+    const c = need <= 4 ? 0 : 30 - Math.clz32(need - 1);
+    const s2 = this.alloc(c);
+    const len = meta[m + 1]!;
+    const s = meta[m]!;
+    if (len > 0) {
+      this.o.copyWithin(s2, s, s + len);
+      this.x.copyWithin(s2, s, s + len);
+    }
+    if (cap > 0) {
+      const oc = 29 - Math.clz32(cap);
+      this.o[s] = this.freeHead[oc]!;
+      this.freeHead[oc] = s;
+    }
+    meta[m] = s2;
+    meta[m + 2] = 4 << c;
   }
 
-  /**
-   * Copies every live run into a fresh arena with room for `extra` more. Runs are trimmed to
-   * 1.5× their length (empty ones released), so the arena stays near 2× the live entries.
-   */
-  private compact(extra: number): void {
-    let live = 0;
-    for (let a = 0; a < this.nAcc; a++) {
-      const len = this.mapLen[a]!;
-      const cap = len === 0 ? 0 : Math.max(4, len + (len >> 1));
-      this.mapCap[a] = cap;
-      live += cap;
-    }
-    const size = Math.max(4096, Math.ceil(1.5 * (live + extra)));
-    const o = new Int32Array(size);
-    const m = new Float64Array(size);
-    let top = 0;
-    for (let a = 0; a < this.nAcc; a++) {
-      const cap = this.mapCap[a]!;
-      if (cap === 0) continue;
-      const s = this.mapStart[a]!;
-      const len = this.mapLen[a]!;
-      for (let k = 0; k < len; k++) {
-        o[top + k] = this.mapOrigin[s + k]!;
-        m[top + k] = this.mapAmount[s + k]!;
-      }
-      this.mapStart[a] = top;
-      top += cap;
-    }
-    this.mapOrigin = o;
-    this.mapAmount = m;
-    this.arenaTop = top;
-    this.notePeak();
-  }
-
-  mapCredit(a: number, o: number, x: number): void {
-    let s = this.mapStart[a]!;
-    let len = this.mapLen[a]!;
+  /** Adds x of origin o to the run at meta[m]. */
+  credit(m: number, o: number, x: number): void {
+    const meta = this.meta;
+    let s = meta[m]!;
+    const len = meta[m + 1]!;
     let lo = 0;
     let hi = len;
-    const origins = this.mapOrigin;
+    const origins = this.o;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (origins[s + mid]! < o) lo = mid + 1;
       else hi = mid;
     }
     if (lo < len && origins[s + lo] === o) {
-      this.mapAmount[s + lo]! += x;
+      this.x[s + lo]! += x;
       return;
     }
-    this.ensureMapCap(a, len + 1);
-    s = this.mapStart[a]!;
-    len = this.mapLen[a]!;
-    const mo = this.mapOrigin;
-    const ma = this.mapAmount;
-    mo.copyWithin(s + lo + 1, s + lo, s + len);
-    ma.copyWithin(s + lo + 1, s + lo, s + len);
+    this.ensure(m, len + 1);
+    s = meta[m]!;
+    const mo = this.o;
+    const ma = this.x;
+    if (lo < len) {
+      mo.copyWithin(s + lo + 1, s + lo, s + len);
+      ma.copyWithin(s + lo + 1, s + lo, s + len);
+    }
     mo[s + lo] = o;
     ma[s + lo] = x;
-    this.mapLen[a] = len + 1;
+    meta[m + 1] = len + 1;
   }
 
-  /** Credits pieces [from, to) of the scratch, ascending by origin, by one backward merge. */
-  private mapCreditSorted(a: number, from: number, to: number): void {
+  /** Credits pieces [from, to) of (po, pa), ascending by origin, to the run at meta[m]. */
+  creditSorted(m: number, po: Int32Array, pa: Float64Array, from: number, to: number): void {
     const k = to - from;
-    if (k <= 4) {
-      for (let i = from; i < to; i++) this.mapCredit(a, this.pOrigin[i]!, this.pAmount[i]!);
+    if (k === 0) return;
+    const meta = this.meta;
+    const len = meta[m + 1]!;
+    if (len === 0) {
+      this.ensure(m, k);
+      const s = meta[m]!;
+      this.o.set(po.subarray(from, to), s);
+      this.x.set(pa.subarray(from, to), s);
+      meta[m + 1] = k;
       return;
     }
-    const len = this.mapLen[a]!;
-    this.ensureMapCap(a, len + k);
-    const s = this.mapStart[a]!;
-    const mo = this.mapOrigin;
-    const ma = this.mapAmount;
-    const po = this.pOrigin;
-    const pa = this.pAmount;
+    if (k <= 2) {
+      for (let i = from; i < to; i++) this.credit(m, po[i]!, pa[i]!);
+      return;
+    }
+    this.ensure(m, len + k);
+    const s = meta[m]!;
+    const mo = this.o;
+    const ma = this.x;
     // Count distinct origins of the union to know where the merged run ends.
     let i = 0;
     let j = from;
@@ -369,11 +234,12 @@ class LotEngine {
     j = to - 1;
     while (j >= from) {
       const oj = po[j]!;
-      if (i >= 0 && mo[s + i]! > oj) {
-        mo[w] = mo[s + i]!;
+      const oi = i >= 0 ? mo[s + i]! : -1;
+      if (oi > oj) {
+        mo[w] = oi;
         ma[w] = ma[s + i]!;
         i--;
-      } else if (i >= 0 && mo[s + i] === oj) {
+      } else if (oi === oj) {
         mo[w] = oj;
         ma[w] = ma[s + i]! + pa[j]!;
         i--;
@@ -385,19 +251,64 @@ class LotEngine {
       }
       w--;
     }
-    this.mapLen[a] = total;
+    meta[m + 1] = total;
+  }
+}
+
+// ---- shared state -------------------------------------------------------------------------------
+
+/** Scratch pieces of one debit, and the largest-remainder scratch of a pro-rata split. */
+class Scratch {
+  o = new Int32Array(256);
+  x = new Float64Array(256);
+  n = 0;
+  qs = new Float64Array(256);
+  rs = new Float64Array(256);
+  idx = new Int32Array(256);
+
+  get byteLength(): number {
+    return (
+      this.o.byteLength + this.x.byteLength + this.qs.byteLength + this.rs.byteLength + this.idx.byteLength
+    );
   }
 
-  /** Takes x of the map's `total` pro rata with largest remainders (rule 5); pieces ascending. */
-  private takeMap(a: number, x: number, total: number): void {
-    const s = this.mapStart[a]!;
-    const len = this.mapLen[a]!;
-    const mo = this.mapOrigin;
-    const ma = this.mapAmount;
+  push(o: number, x: number): void {
+    const c = this.n;
+    if (c === this.o.length) {
+      const po = new Int32Array(c * 2);
+      po.set(this.o);
+      this.o = po;
+      const pa = new Float64Array(c * 2);
+      pa.set(this.x);
+      this.x = pa;
+    }
+    this.o[c] = o;
+    this.x[c] = x;
+    this.n = c + 1;
+  }
+
+  reverse(): void {
+    const o = this.o;
+    const x = this.x;
+    for (let i = 0, j = this.n - 1; i < j; i++, j--) {
+      const to = o[i]!;
+      o[i] = o[j]!;
+      o[j] = to;
+      const tx = x[i]!;
+      x[i] = x[j]!;
+      x[j] = tx;
+    }
+  }
+
+  /**
+   * Takes x of the run [s, s+len) of (mo, ma) — whose amounts add up to `total` — pro rata with
+   * largest remainders (rule 5), ties to the smaller origin (earlier in the run). Appends the
+   * pieces, ascending, to the scratch and compacts the run in place; returns its new length.
+   */
+  takeProRata(mo: Int32Array, ma: Float64Array, s: number, len: number, x: number, total: number): number {
     if (x === total) {
-      for (let k = 0; k < len; k++) this.pushPiece(mo[s + k]!, ma[s + k]!);
-      this.mapLen[a] = 0;
-      return;
+      for (let k = 0; k < len; k++) this.push(mo[s + k]!, ma[s + k]!);
+      return 0;
     }
     if (this.qs.length < len) {
       this.qs = new Float64Array(len * 2);
@@ -406,6 +317,11 @@ class LotEngine {
     const qs = this.qs;
     const rs = this.rs;
     let given = 0;
+    // x split in 16-bit chunks for the chunked path: x = x2·2^32 + x1·2^16 + x0
+    const x0 = x % 65536;
+    const x1 = Math.floor(x / 65536) % 65536;
+    const x2 = Math.floor(x / 4294967296);
+    const chunked = total <= CHUNKED_MAX;
     for (let k = 0; k < len; k++) {
       const amt = ma[s + k]!;
       const p = amt * x;
@@ -421,6 +337,41 @@ class LotEngine {
           q++;
           r -= total;
         }
+      } else if (chunked) {
+        // amt·x / total by long division in base 2^16; every intermediate stays below 2^53
+        // (r < total ≤ 2^35, amt ≤ total, chunks < 2^16).
+        let v = amt * x2;
+        q = Math.floor(v / total);
+        r = v - q * total;
+        if (r < 0) {
+          q--;
+          r += total;
+        } else if (r >= total) {
+          q++;
+          r -= total;
+        }
+        v = r * 65536 + amt * x1;
+        let d = Math.floor(v / total);
+        r = v - d * total;
+        if (r < 0) {
+          d--;
+          r += total;
+        } else if (r >= total) {
+          d++;
+          r -= total;
+        }
+        q = q * 65536 + d;
+        v = r * 65536 + amt * x0;
+        d = Math.floor(v / total);
+        r = v - d * total;
+        if (r < 0) {
+          d--;
+          r += total;
+        } else if (r >= total) {
+          d++;
+          r -= total;
+        }
+        q = q * 65536 + d;
       } else {
         const P = BigInt(amt) * BigInt(x);
         const T = BigInt(total);
@@ -450,9 +401,22 @@ class LotEngine {
           left--;
         }
       } else {
-        const idx = new Int32Array(len);
+        // indices by remainder, largest first, ties to the earlier (smaller origin)
+        if (this.idx.length < len) this.idx = new Int32Array(len * 2);
+        const idx = this.idx;
         for (let k = 0; k < len; k++) idx[k] = k;
-        idx.sort((p, q) => rs[q]! - rs[p]! || p - q);
+        if (len <= 64)
+          for (let k = 1; k < len; k++) {
+            const v = idx[k]!;
+            const rv = rs[v]!;
+            let j = k - 1;
+            while (j >= 0 && rs[idx[j]!]! < rv) {
+              idx[j + 1] = idx[j]!;
+              j--;
+            }
+            idx[j + 1] = v;
+          }
+        else idx.subarray(0, len).sort((p, q) => rs[q]! - rs[p]! || p - q);
         for (let k = 0; k < left; k++) qs[idx[k]!]!++;
       }
     }
@@ -461,185 +425,642 @@ class LotEngine {
       const q = qs[k]!;
       const o = mo[s + k]!;
       const rest = ma[s + k]! - q;
-      if (q > 0) this.pushPiece(o, q);
+      if (q > 0) this.push(o, q);
       if (rest > 0) {
         mo[w] = o;
         ma[w] = rest;
         w++;
       }
     }
-    this.mapLen[a] = w - s;
+    return w - s;
   }
+}
 
-  // ---- pieces and transfers -------------------------------------------------------------------
+/** Gaps of the compiled ledger as columns, in time order (rule 3; they do not depend on the rule). */
+interface GapCols {
+  transfer: Int32Array;
+  amount: Float64Array;
+}
 
-  private pushPiece(o: number, x: number): void {
-    const c = this.pCount;
-    if (c === this.pOrigin.length) {
-      const po = new Int32Array(c * 2);
-      po.set(this.pOrigin);
-      this.pOrigin = po;
-      const pa = new Float64Array(c * 2);
-      pa.set(this.pAmount);
-      this.pAmount = pa;
+function gapColumns(ledger: CompiledLedger): GapCols {
+  const g = ledger.gaps;
+  const transfer = new Int32Array(g.length + 1).fill(-1);
+  const amount = new Float64Array(g.length + 1);
+  for (let i = 0; i < g.length; i++) {
+    transfer[i] = g[i]!.transfer;
+    amount[i] = g[i]!.amount;
+  }
+  return { transfer, amount };
+}
+
+/** Sizes the sink table from the number of transfers into sinks and the origins there are. */
+function sinkTable(ledger: CompiledLedger): SinkTable {
+  let intoSinks = 0;
+  let sinks = 0;
+  for (let a = 0; a < ledger.isSink.length; a++) sinks += ledger.isSink[a]!;
+  if (sinks === 0) return new SinkTable(16);
+  for (let i = 0; i < ledger.transferCount; i++) intoSinks += ledger.isSink[ledger.to[i]!]!;
+  // most transfers into a sink add to an existing (sink, origin): start at a quarter and grow
+  return new SinkTable(Math.min(intoSinks >> 2, sinks * ledger.originIds.length));
+}
+
+// ---- lot lists ----------------------------------------------------------------------------------
+
+/**
+ * Appends x of origin o to the FIFO list whose head is acc[h] and tail acc[h+1] (links point to
+ * the next newer lot), merging it into the newest lot when that has the same origin.
+ */
+function appendFifo(pool: LotPool, acc: Int32Array, h: number, o: number, x: number): void {
+  const t = acc[h + 1]!;
+  if (t !== NIL && pool.i[4 * t + 2] === o) {
+    pool.f[2 * t]! += x;
+    return;
+  }
+  const nd = pool.alloc();
+  const I = pool.i;
+  pool.f[2 * nd] = x;
+  I[4 * nd + 2] = o;
+  I[4 * nd + 3] = NIL;
+  if (t === NIL) acc[h] = nd;
+  else I[4 * t + 3] = nd;
+  acc[h + 1] = nd;
+}
+
+/** Pushes x of origin o on the LIFO stack acc[a] (links point to the next older lot), merging. */
+function pushLifo(pool: LotPool, acc: Int32Array, a: number, o: number, x: number): void {
+  const t = acc[a]!;
+  if (t !== NIL && pool.i[4 * t + 2] === o) {
+    pool.f[2 * t]! += x;
+    return;
+  }
+  const nd = pool.alloc();
+  const I = pool.i;
+  pool.f[2 * nd] = x;
+  I[4 * nd + 2] = o;
+  I[4 * nd + 3] = t;
+  acc[a] = nd;
+}
+
+function markSinks(ledger: CompiledLedger, acc: Int32Array, stride: number, off: number, mark: number): void {
+  for (let a = 0; a < ledger.isSink.length; a++) if (ledger.isSink[a] === 1) acc[a * stride + off] = mark;
+}
+
+function result(holdings: Holdings, bytes: number, peak: number): FastTraceResult {
+  return { holdings, engineBytes: bytes, peakEngineBytes: Math.max(peak, bytes) };
+}
+
+/**
+ * fifo: one list per account, oldest lot at the head. A debit walks from the head; the lots it
+ * takes whole are a prefix of the list and move to the destination's tail as they are (one link
+ * rewritten), only a lot taken in part is split.
+ */
+function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): FastTraceResult {
+  const nAcc = ledger.accountIds.length;
+  const acc = new Int32Array(2 * nAcc).fill(NIL); // head 2a, tail 2a+1
+  markSinks(ledger, acc, 2, 0, SINK);
+  markSinks(ledger, acc, 2, 1, SINK);
+  const pool = new LotPool(nAcc >> 2);
+  const sinks = sinkTable(ledger);
+  const S = new Scratch();
+  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  for (let a = 0; a < nAcc; a++) {
+    const o = openingOrigin[a]!;
+    if (o < 0) continue;
+    if (acc[2 * a + 1] === SINK) sinks.add(a, o, opening[a]!);
+    else appendFifo(pool, acc, 2 * a, o, opening[a]!);
+  }
+  const gaps = gapColumns(ledger);
+  let gi = 0;
+  let gapT = gaps.transfer[0]!;
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const t = order[k]!;
+    const f = from[t]!;
+    const d = to[t]!;
+    const x = amount[t]!;
+    if (f < 0) {
+      const o = -f - 1;
+      if (acc[2 * d + 1] === SINK) sinks.add(d, o, x);
+      else appendFifo(pool, acc, 2 * d, o, x);
+      if (listener) {
+        S.n = 0;
+        S.push(o, x);
+        listener(t, f, d, S.o, S.x, 1);
+      }
+      continue;
     }
-    this.pOrigin[c] = o;
-    this.pAmount[c] = x;
-    this.pCount = c + 1;
-  }
-
-  /** Money from outside (a party, an opening balance or a gap) arrives as the newest lot. */
-  deposit(a: number, o: number, x: number): void {
-    this.balance[a]! += x;
-    if (this.isSink[a] === 1) this.sinks.add(a, o, x);
-    else if (this.rule === RULE_PRORATA) this.mapCredit(a, o, x);
-    else if (this.rule === RULE_LIBR) {
-      if (this.originRole[o]! >= 2) {
-        this.appendLot(a, o, x);
-        this.ownBal[a]! += x;
-      } else this.mapCredit(a, o, x);
-    } else this.appendLot(a, o, x);
-  }
-
-  /** Debits x from account a into the scratch pieces (rule 4, pieces in the order of rule 6). */
-  debit(a: number, x: number): void {
-    this.pCount = 0;
-    const bal = this.balance[a]!;
-    switch (this.rule) {
-      case RULE_FIFO:
-        this.takeHead(a, x);
-        break;
-      case RULE_LIFO:
-        this.takeTail(a, x);
-        break;
-      case RULE_PRORATA:
-        this.takeMap(a, x, bal);
-        break;
-      default: {
-        const own = this.ownBal[a]!;
-        const fromOwn = Math.min(x, own);
-        if (fromOwn > 0) {
-          this.takeHead(a, fromOwn);
-          this.ownBal[a] = own - fromOwn;
+    if (t === gapT) {
+      appendFifo(pool, acc, 2 * f, unknownOrigin[f]!, gaps.amount[gi]!);
+      gapT = gaps.transfer[++gi]!;
+    }
+    const F = pool.f;
+    const I = pool.i;
+    if (listener) S.n = 0;
+    let node = acc[2 * f]!;
+    const first = node;
+    let last = NIL;
+    let need = x;
+    while (need > 0) {
+      const amt = F[2 * node]!;
+      if (amt > need) break;
+      if (listener) S.push(I[4 * node + 2]!, amt);
+      need -= amt;
+      last = node;
+      node = I[4 * node + 3]!;
+    }
+    let po = 0;
+    if (need > 0) {
+      F[2 * node]! -= need;
+      po = I[4 * node + 2]!;
+      if (listener) S.push(po, need);
+    }
+    acc[2 * f] = node;
+    if (node === NIL) acc[2 * f + 1] = NIL;
+    if (listener) listener(t, f, d, S.o, S.x, S.n);
+    const dt = acc[2 * d + 1]!;
+    if (dt === SINK) {
+      if (last !== NIL)
+        for (let c = first; ; ) {
+          const next = I[4 * c + 3]!;
+          sinks.add(d, I[4 * c + 2]!, F[2 * c]!);
+          pool.release(c);
+          if (c === last) break;
+          c = next;
         }
-        if (x > fromOwn) this.takeMap(a, x - fromOwn, bal - own);
+      if (need > 0) sinks.add(d, po, need);
+      continue;
+    }
+    if (last !== NIL) {
+      I[4 * last + 3] = NIL;
+      if (dt === NIL) {
+        acc[2 * d] = first;
+        acc[2 * d + 1] = last;
+      } else if (I[4 * dt + 2] === I[4 * first + 2]) {
+        F[2 * dt]! += F[2 * first]!;
+        if (first !== last) {
+          I[4 * dt + 3] = I[4 * first + 3]!;
+          acc[2 * d + 1] = last;
+        }
+        pool.release(first);
+      } else {
+        I[4 * dt + 3] = first;
+        acc[2 * d + 1] = last;
       }
     }
-    this.balance[a] = bal - x;
+    if (need > 0) appendFifo(pool, acc, 2 * d, po, need);
   }
+  const bytes = acc.byteLength + pool.byteLength + sinks.byteLength + S.byteLength;
+  const holdings = buildHoldings(ledger, sinks, pool, acc, 2, 0, null, 0, 0, null);
+  return result(holdings, bytes, bytes);
+}
 
-  /** Credits the scratch pieces to account d. */
-  credit(d: number, x: number): void {
-    this.balance[d]! += x;
-    const n = this.pCount;
-    const po = this.pOrigin;
-    const pa = this.pAmount;
-    if (this.isSink[d] === 1) {
-      for (let i = 0; i < n; i++) this.sinks.add(d, po[i]!, pa[i]!);
-    } else if (this.rule === RULE_PRORATA) {
-      this.mapCreditSorted(d, 0, n);
-    } else if (this.rule === RULE_LIBR) {
-      // own/unknown pieces come first (oldest first), then the claimants ascending
-      let i = 0;
-      while (i < n && this.originRole[po[i]!]! >= 2) {
-        this.appendLot(d, po[i]!, pa[i]!);
-        this.ownBal[d]! += pa[i]!;
-        i++;
+/**
+ * lifo: one stack per account, newest lot on top. A debit takes whole lots from the top and at
+ * most one in part; the whole ones move to the destination's top as they are. Pieces arrive
+ * oldest first (rule 6): the part of the partly taken lot, then the whole lots.
+ */
+function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): FastTraceResult {
+  const nAcc = ledger.accountIds.length;
+  const acc = new Int32Array(nAcc).fill(NIL); // top a
+  markSinks(ledger, acc, 1, 0, SINK);
+  const pool = new LotPool(nAcc >> 2);
+  const sinks = sinkTable(ledger);
+  const S = new Scratch();
+  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  for (let a = 0; a < nAcc; a++) {
+    const o = openingOrigin[a]!;
+    if (o < 0) continue;
+    if (acc[a] === SINK) sinks.add(a, o, opening[a]!);
+    else pushLifo(pool, acc, a, o, opening[a]!);
+  }
+  const gaps = gapColumns(ledger);
+  let gi = 0;
+  let gapT = gaps.transfer[0]!;
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const t = order[k]!;
+    const f = from[t]!;
+    const d = to[t]!;
+    const x = amount[t]!;
+    if (f < 0) {
+      const o = -f - 1;
+      if (acc[d] === SINK) sinks.add(d, o, x);
+      else pushLifo(pool, acc, d, o, x);
+      if (listener) {
+        S.n = 0;
+        S.push(o, x);
+        listener(t, f, d, S.o, S.x, 1);
       }
-      this.mapCreditSorted(d, i, n);
+      continue;
+    }
+    if (t === gapT) {
+      pushLifo(pool, acc, f, unknownOrigin[f]!, gaps.amount[gi]!);
+      gapT = gaps.transfer[++gi]!;
+    }
+    let F = pool.f;
+    let I = pool.i;
+    if (listener) S.n = 0;
+    let node = acc[f]!;
+    const first = node;
+    let last = NIL;
+    let need = x;
+    while (need > 0) {
+      const amt = F[2 * node]!;
+      if (amt > need) break;
+      if (listener) S.push(I[4 * node + 2]!, amt);
+      need -= amt;
+      last = node;
+      node = I[4 * node + 3]!;
+    }
+    let po = 0;
+    if (need > 0) {
+      F[2 * node]! -= need;
+      po = I[4 * node + 2]!;
+      if (listener) S.push(po, need);
+    }
+    acc[f] = node;
+    if (listener) {
+      S.reverse();
+      listener(t, f, d, S.o, S.x, S.n);
+    }
+    if (acc[d] === SINK) {
+      if (last !== NIL)
+        for (let c = first; ; ) {
+          const next = I[4 * c + 3]!;
+          sinks.add(d, I[4 * c + 2]!, F[2 * c]!);
+          pool.release(c);
+          if (c === last) break;
+          c = next;
+        }
+      if (need > 0) sinks.add(d, po, need);
+      continue;
+    }
+    if (need > 0) {
+      pushLifo(pool, acc, d, po, need);
+      F = pool.f;
+      I = pool.i;
+    }
+    if (last !== NIL) {
+      const dt = acc[d]!;
+      if (dt !== NIL && I[4 * dt + 2] === I[4 * last + 2]) {
+        F[2 * last]! += F[2 * dt]!;
+        I[4 * last + 3] = I[4 * dt + 3]!;
+        pool.release(dt);
+      } else I[4 * last + 3] = dt;
+      acc[d] = first;
+    }
+  }
+  const bytes = acc.byteLength + pool.byteLength + sinks.byteLength + S.byteLength;
+  const holdings = buildHoldings(ledger, sinks, pool, acc, 1, 0, null, 0, 0, null);
+  return result(holdings, bytes, bytes);
+}
+
+/**
+ * prorata: per account a sorted (origin, amount) run in the arena. Records of 24 bytes: balance
+ * (Float64 at 3a), then Int32 at 6a+2.. run start, length, capacity, sink flag. A debit of the
+ * whole balance into an empty account hands the run over (swaps the two records' runs).
+ */
+function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined): FastTraceResult {
+  const nAcc = ledger.accountIds.length;
+  const buf = new ArrayBuffer(24 * nAcc);
+  const B = new Float64Array(buf);
+  const M = new Int32Array(buf);
+  markSinks(ledger, M, 6, 5, 1);
+  const arena = new MapArena(M, nAcc * 2);
+  const sinks = sinkTable(ledger);
+  const S = new Scratch();
+  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  for (let a = 0; a < nAcc; a++) {
+    const o = openingOrigin[a]!;
+    if (o < 0) continue;
+    if (M[6 * a + 5] === 1) sinks.add(a, o, opening[a]!);
+    else arena.credit(6 * a + 2, o, opening[a]!);
+    B[3 * a]! += opening[a]!;
+  }
+  const gaps = gapColumns(ledger);
+  let gi = 0;
+  let gapT = gaps.transfer[0]!;
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const t = order[k]!;
+    const f = from[t]!;
+    const d = to[t]!;
+    const x = amount[t]!;
+    if (f < 0) {
+      const o = -f - 1;
+      if (M[6 * d + 5] === 1) sinks.add(d, o, x);
+      else arena.credit(6 * d + 2, o, x);
+      B[3 * d]! += x;
+      if (listener) {
+        S.n = 0;
+        S.push(o, x);
+        listener(t, f, d, S.o, S.x, 1);
+      }
+      continue;
+    }
+    if (t === gapT) {
+      const g = gaps.amount[gi]!;
+      arena.credit(6 * f + 2, unknownOrigin[f]!, g);
+      B[3 * f]! += g;
+      gapT = gaps.transfer[++gi]!;
+    }
+    const bal = B[3 * f]!;
+    const mf = 6 * f + 2;
+    const md = 6 * d + 2;
+    if (x === bal && !listener && d !== f && M[md + 3] === 0 && M[md + 1] === 0) {
+      // the whole balance into an empty account: hand the run over
+      const s = M[mf]!;
+      const len = M[mf + 1]!;
+      const cap = M[mf + 2]!;
+      M[mf] = M[md]!;
+      M[mf + 1] = 0;
+      M[mf + 2] = M[md + 2]!;
+      M[md] = s;
+      M[md + 1] = len;
+      M[md + 2] = cap;
+      arena.release(mf);
+      B[3 * f] = 0;
+      B[3 * d]! += x;
+      continue;
+    }
+    S.n = 0;
+    const left = S.takeProRata(arena.o, arena.x, M[mf]!, M[mf + 1]!, x, bal);
+    M[mf + 1] = left;
+    if (left === 0) arena.release(mf);
+    B[3 * f] = bal - x;
+    if (listener) listener(t, f, d, S.o, S.x, S.n);
+    B[3 * d]! += x;
+    if (M[md + 3] === 1) {
+      for (let i = 0; i < S.n; i++) sinks.add(d, S.o[i]!, S.x[i]!);
+    } else arena.creditSorted(md, S.o, S.x, 0, S.n);
+  }
+  const bytes = buf.byteLength + arena.byteLength + sinks.byteLength + S.byteLength;
+  const holdings = buildHoldings(ledger, sinks, null, null, 0, 0, M, 6, 2, arena);
+  return result(holdings, bytes, bytes);
+}
+
+/** Takes x (≤ what the list holds) from the head of the FIFO list at acc[h] into the scratch. */
+function takeFifo(pool: LotPool, acc: Int32Array, h: number, x: number, S: Scratch): void {
+  const F = pool.f;
+  const I = pool.i;
+  let node = acc[h]!;
+  let need = x;
+  while (need > 0) {
+    const amt = F[2 * node]!;
+    const o = I[4 * node + 2]!;
+    if (amt <= need) {
+      S.push(o, amt);
+      need -= amt;
+      const next = I[4 * node + 3]!;
+      pool.release(node);
+      node = next;
     } else {
-      for (let i = 0; i < n; i++) this.appendLot(d, po[i]!, pa[i]!);
+      S.push(o, need);
+      F[2 * node] = amt - need;
+      need = 0;
     }
   }
+  acc[h] = node;
+  if (node === NIL) acc[h + 1] = NIL;
+}
 
-  /** Final holdings per account, origins ascending: lots summed in a dense scratch by origin. */
-  holdings(nOrig: number): Holdings {
-    const n = this.nAcc;
-    const start = new Int32Array(n + 1);
-    let outO: Int32Array = new Int32Array(Math.max(16, this.arenaTop + this.lotTop + this.sinks.size));
-    let outA: Float64Array = new Float64Array(outO.length);
-    let top = 0;
-    const sums = new Float64Array(nOrig);
-    const touched = new Int32Array(nOrig);
-    // Sinks: bucket the hash table by sink (counting sort), then sort each bucket by origin.
-    const sinkCount = new Int32Array(n + 1);
-    this.sinks.forEach((sink) => {
-      sinkCount[sink + 1]!++;
-    });
-    for (let a = 0; a < n; a++) sinkCount[a + 1]! += sinkCount[a]!;
-    const sinkOrigin = new Int32Array(this.sinks.size);
-    const sinkAmount = new Float64Array(this.sinks.size);
-    const fill = sinkCount.slice(0, n);
-    this.sinks.forEach((sink, o, x) => {
-      const k = fill[sink]!++;
-      sinkOrigin[k] = o;
-      sinkAmount[k] = x;
-    });
-    for (let a = 0; a < n; a++) {
-      start[a] = top;
-      if (this.isSink[a] === 1) {
-        const lo = sinkCount[a]!;
-        const hi = sinkCount[a + 1]!;
-        for (let k = lo; k < hi; k++) sums[sinkOrigin[k]!] = sinkAmount[k]!;
-        const keys = sinkOrigin.subarray(lo, hi).sort();
-        if (top + keys.length > outO.length) [outO, outA] = grow(outO, outA, top + keys.length);
-        for (let k = 0; k < keys.length; k++) {
-          const o = keys[k]!;
-          outO[top] = o;
-          outA[top] = sums[o]!;
-          sums[o] = 0;
-          top++;
-        }
-        continue;
+/**
+ * libr: per account a FIFO list of own/unknown money and a sorted run of claimant money.
+ * Records of 40 bytes: balance and own balance (Float64 at 5a, 5a+1), then Int32 at 10a+4..
+ * list head, tail, run start, length, capacity, sink flag.
+ */
+function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): FastTraceResult {
+  const nAcc = ledger.accountIds.length;
+  const buf = new ArrayBuffer(40 * nAcc);
+  const B = new Float64Array(buf);
+  const M = new Int32Array(buf);
+  for (let a = 0; a < nAcc; a++) {
+    M[10 * a + 4] = NIL;
+    M[10 * a + 5] = NIL;
+  }
+  markSinks(ledger, M, 10, 9, 1);
+  const pool = new LotPool(nAcc >> 4);
+  const arena = new MapArena(M, nAcc * 2);
+  const sinks = sinkTable(ledger);
+  const S = new Scratch();
+  const role = ledger.originRole;
+  const deposit = (a: number, o: number, x: number): void => {
+    B[5 * a]! += x;
+    if (M[10 * a + 9] === 1) sinks.add(a, o, x);
+    else if (role[o]! >= 2) {
+      appendFifo(pool, M, 10 * a + 4, o, x);
+      B[5 * a + 1]! += x;
+    } else arena.credit(10 * a + 6, o, x);
+  };
+  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  for (let a = 0; a < nAcc; a++) {
+    const o = openingOrigin[a]!;
+    if (o >= 0) deposit(a, o, opening[a]!);
+  }
+  const gaps = gapColumns(ledger);
+  let gi = 0;
+  let gapT = gaps.transfer[0]!;
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const t = order[k]!;
+    const f = from[t]!;
+    const d = to[t]!;
+    const x = amount[t]!;
+    if (f < 0) {
+      const o = -f - 1;
+      deposit(d, o, x);
+      if (listener) {
+        S.n = 0;
+        S.push(o, x);
+        listener(t, f, d, S.o, S.x, 1);
       }
-      let t = 0;
-      const s = this.mapStart[a]!;
-      const len = this.mapLen[a]!;
-      const lotsHead = this.head[a]!;
-      if (lotsHead === NIL) {
-        // only a map: already sorted and summed
-        if (top + len > outO.length) [outO, outA] = grow(outO, outA, top + len);
-        for (let k = 0; k < len; k++) {
-          outO[top] = this.mapOrigin[s + k]!;
-          outA[top] = this.mapAmount[s + k]!;
-          top++;
-        }
-        continue;
-      }
-      for (let node = lotsHead; node !== NIL; node = this.lotNext[node]!) {
-        const o = this.lotOrigin[node]!;
-        if (sums[o] === 0) touched[t++] = o;
-        sums[o]! += this.lotAmount[node]!;
-      }
-      for (let k = 0; k < len; k++) {
-        const o = this.mapOrigin[s + k]!;
-        if (sums[o] === 0) touched[t++] = o;
-        sums[o]! += this.mapAmount[s + k]!;
-      }
-      // Few origins per account: insertion sort in place beats a subarray and its sort.
-      if (t > 32) touched.subarray(0, t).sort();
-      else
-        for (let k = 1; k < t; k++) {
-          const v = touched[k]!;
-          let j = k - 1;
-          while (j >= 0 && touched[j]! > v) {
-            touched[j + 1] = touched[j]!;
-            j--;
-          }
-          touched[j + 1] = v;
-        }
-      if (top + t > outO.length) [outO, outA] = grow(outO, outA, top + t);
-      for (let k = 0; k < t; k++) {
-        const o = touched[k]!;
+      continue;
+    }
+    if (t === gapT) {
+      deposit(f, unknownOrigin[f]!, gaps.amount[gi]!);
+      gapT = gaps.transfer[++gi]!;
+    }
+    const bal = B[5 * f]!;
+    const own = B[5 * f + 1]!;
+    const mf = 10 * f + 6;
+    const md = 10 * d + 6;
+    if (x === bal && !listener && d !== f && M[md + 3] === 0 && B[5 * d] === 0) {
+      // the whole balance into an empty account: hand the list and the run over
+      M[10 * d + 4] = M[10 * f + 4]!;
+      M[10 * d + 5] = M[10 * f + 5]!;
+      M[10 * f + 4] = NIL;
+      M[10 * f + 5] = NIL;
+      const s = M[mf]!;
+      const len = M[mf + 1]!;
+      const cap = M[mf + 2]!;
+      M[mf] = M[md]!;
+      M[mf + 1] = 0;
+      M[mf + 2] = M[md + 2]!;
+      M[md] = s;
+      M[md + 1] = len;
+      M[md + 2] = cap;
+      arena.release(mf);
+      B[5 * d] = x;
+      B[5 * d + 1] = own;
+      B[5 * f] = 0;
+      B[5 * f + 1] = 0;
+      continue;
+    }
+    S.n = 0;
+    const fromOwn = Math.min(x, own);
+    if (fromOwn > 0) {
+      takeFifo(pool, M, 10 * f + 4, fromOwn, S);
+      B[5 * f + 1] = own - fromOwn;
+    }
+    const nOwn = S.n;
+    if (x > fromOwn) {
+      const left = S.takeProRata(arena.o, arena.x, M[mf]!, M[mf + 1]!, x - fromOwn, bal - own);
+      M[mf + 1] = left;
+      if (left === 0) arena.release(mf);
+    }
+    B[5 * f] = bal - x;
+    if (listener) listener(t, f, d, S.o, S.x, S.n);
+    B[5 * d]! += x;
+    if (M[md + 3] === 1) {
+      for (let i = 0; i < S.n; i++) sinks.add(d, S.o[i]!, S.x[i]!);
+      continue;
+    }
+    // own/unknown pieces first (oldest first), then the claimants ascending
+    for (let i = 0; i < nOwn; i++) {
+      appendFifo(pool, M, 10 * d + 4, S.o[i]!, S.x[i]!);
+      B[5 * d + 1]! += S.x[i]!;
+    }
+    arena.creditSorted(md, S.o, S.x, nOwn, S.n);
+  }
+  const bytes = buf.byteLength + pool.byteLength + arena.byteLength + sinks.byteLength + S.byteLength;
+  const holdings = buildHoldings(ledger, sinks, pool, M, 10, 4, M, 10, 6, arena);
+  return result(holdings, bytes, bytes);
+}
+
+// ---- final holdings -----------------------------------------------------------------------------
+
+/**
+ * Final holdings per account, origins ascending. Lists (lists[a·stride+off] is the first node)
+ * and runs (meta at a·metaStride+metaOff) are summed by origin in a dense scratch; sinks come
+ * from the hash table, bucketed by sink with a counting sort.
+ */
+function buildHoldings(
+  ledger: CompiledLedger,
+  sinks: SinkTable,
+  pool: LotPool | null,
+  lists: Int32Array | null,
+  listStride: number,
+  listOff: number,
+  meta: Int32Array | null,
+  metaStride: number,
+  metaOff: number,
+  arena: MapArena | null,
+): Holdings {
+  const n = ledger.accountIds.length;
+  const isSink = ledger.isSink;
+  const nOrig = ledger.originIds.length;
+  const start = new Int32Array(n + 1);
+  let outO: Int32Array = new Int32Array(
+    Math.max(16, (pool ? pool.top : 0) + (arena ? arena.top : 0) + sinks.size),
+  );
+  let outA: Float64Array = new Float64Array(outO.length);
+  let top = 0;
+  const sums = new Float64Array(nOrig);
+  const touched = new Int32Array(nOrig);
+  // Sinks: bucket the hash table by sink (counting sort).
+  const { keySink, keyOrigin } = sinks;
+  const keyAmount = sinks.amount;
+  const sinkCount = new Int32Array(n + 1);
+  for (let i = 0; i < keySink.length; i++) {
+    const s = keySink[i]!;
+    if (s !== -1) sinkCount[s + 1]!++;
+  }
+  for (let a = 0; a < n; a++) sinkCount[a + 1]! += sinkCount[a]!;
+  const sinkOrigin = new Int32Array(sinks.size);
+  const sinkAmount = new Float64Array(sinks.size);
+  const fill = sinkCount.slice(0, n);
+  for (let i = 0; i < keySink.length; i++) {
+    const s = keySink[i]!;
+    if (s === -1) continue;
+    const k = fill[s]!++;
+    sinkOrigin[k] = keyOrigin[i]!;
+    sinkAmount[k] = keyAmount[i]!;
+  }
+  const F = pool ? pool.f : new Float64Array(0);
+  const I = pool ? pool.i : new Int32Array(0);
+  const AO = arena ? arena.o : new Int32Array(0);
+  const AX = arena ? arena.x : new Float64Array(0);
+  for (let a = 0; a < n; a++) {
+    start[a] = top;
+    if (isSink[a] === 1) {
+      const lo = sinkCount[a]!;
+      const hi = sinkCount[a + 1]!;
+      for (let k = lo; k < hi; k++) sums[sinkOrigin[k]!] = sinkAmount[k]!;
+      const keys = sinkOrigin.subarray(lo, hi).sort();
+      if (top + keys.length > outO.length) [outO, outA] = grow(outO, outA, top + keys.length);
+      for (let k = 0; k < keys.length; k++) {
+        const o = keys[k]!;
         outO[top] = o;
         outA[top] = sums[o]!;
         sums[o] = 0;
         top++;
       }
+      continue;
     }
-    start[n] = top;
-    return { start, origin: outO.slice(0, top), amount: outA.slice(0, top) };
+    const head = lists ? lists[a * listStride + listOff]! : NIL;
+    const m = a * metaStride + metaOff;
+    const s = meta ? meta[m]! : 0;
+    const len = meta ? meta[m + 1]! : 0;
+    if (head === NIL || (len === 0 && I[4 * head + 3] === NIL)) {
+      // only a run (already sorted and summed), or a single lot
+      const need = top + len + 1;
+      if (need > outO.length) [outO, outA] = grow(outO, outA, need);
+      if (head !== NIL) {
+        outO[top] = I[4 * head + 2]!;
+        outA[top] = F[2 * head]!;
+        top++;
+      }
+      for (let k = 0; k < len; k++) {
+        outO[top] = AO[s + k]!;
+        outA[top] = AX[s + k]!;
+        top++;
+      }
+      continue;
+    }
+    let t = 0;
+    for (let node = head; node !== NIL; node = I[4 * node + 3]!) {
+      const o = I[4 * node + 2]!;
+      if (sums[o] === 0) touched[t++] = o;
+      sums[o]! += F[2 * node]!;
+    }
+    for (let k = 0; k < len; k++) {
+      const o = AO[s + k]!;
+      if (sums[o] === 0) touched[t++] = o;
+      sums[o]! += AX[s + k]!;
+    }
+    // Few origins per account: insertion sort in place beats a subarray and its sort.
+    if (t > 32) touched.subarray(0, t).sort();
+    else
+      for (let k = 1; k < t; k++) {
+        const v = touched[k]!;
+        let j = k - 1;
+        while (j >= 0 && touched[j]! > v) {
+          touched[j + 1] = touched[j]!;
+          j--;
+        }
+        touched[j + 1] = v;
+      }
+    if (top + t > outO.length) [outO, outA] = grow(outO, outA, top + t);
+    for (let k = 0; k < t; k++) {
+      const o = touched[k]!;
+      outO[top] = o;
+      outA[top] = sums[o]!;
+      sums[o] = 0;
+      top++;
+    }
   }
+  start[n] = top;
+  return { start, origin: outO.slice(0, top), amount: outA.slice(0, top) };
 }
 
 function grow(o: Int32Array, a: Float64Array, need: number): [Int32Array, Float64Array] {
@@ -656,39 +1077,15 @@ export function traceFast(
   rule: TraceRule,
   options: FastTraceOptions = {},
 ): FastTraceResult {
-  const e = new LotEngine(ledger, rule);
-  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
   const listener = options.onPieces;
-  for (let a = 0; a < ledger.accountIds.length; a++) {
-    const o = openingOrigin[a]!;
-    if (o >= 0) e.deposit(a, o, opening[a]!);
+  switch (rule) {
+    case 'fifo':
+      return runFifo(ledger, listener);
+    case 'lifo':
+      return runLifo(ledger, listener);
+    case 'libr':
+      return runLibr(ledger, listener);
+    default:
+      return runProrata(ledger, listener);
   }
-  const balance = e.balance;
-  const n = order.length;
-  for (let k = 0; k < n; k++) {
-    const t = order[k]!;
-    const f = from[t]!;
-    const d = to[t]!;
-    const x = amount[t]!;
-    if (f < 0) {
-      const o = -f - 1;
-      e.deposit(d, o, x);
-      if (listener) {
-        e.pCount = 0;
-        e.pOrigin[0] = o;
-        e.pAmount[0] = x;
-        e.pCount = 1;
-        listener(t, f, d, e.pOrigin, e.pAmount, 1);
-      }
-      continue;
-    }
-    const b = balance[f]!;
-    if (x > b) e.deposit(f, unknownOrigin[f]!, x - b); // rule 3: the gap is the newest lot
-    e.debit(f, x);
-    if (listener) listener(t, f, d, e.pOrigin, e.pAmount, e.pCount);
-    e.credit(d, x);
-  }
-  const holdings = e.holdings(ledger.originIds.length);
-  const engineBytes = e.bytes();
-  return { holdings, engineBytes, peakEngineBytes: Math.max(e.peakBytes, engineBytes) };
 }

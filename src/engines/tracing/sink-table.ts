@@ -5,9 +5,10 @@
  * (keySink Int32 | keyOrigin Int32 | amount Float64 = 16 bytes a slot); keySink -1 is empty.
  */
 export class SinkTable {
-  private keySink: Int32Array;
-  private keyOrigin: Int32Array;
-  private amount: Float64Array;
+  /** the slots, read directly by the engine when it builds the holdings */
+  keySink: Int32Array;
+  keyOrigin: Int32Array;
+  amount: Float64Array;
   private mask: number;
   size = 0;
 
