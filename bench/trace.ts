@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- trace [--size 100k,1m | --size 10m] [--seed N] [--skip-parse]`
+ * `npm run bench -- trace [--size 100k,1m | --size 10m] [--seed N] [--skip-parse] [--gangs N] [--active N]`
  *
- * Seeded synthetic mule networks (bench/_mule-network.ts). Prints, per size: the engine's
+ * Seeded synthetic mule networks (bench/_mule-network.ts; `--gangs 1` for one network where every
+ * next hop is drawn from the whole next level). Prints, per size: the shape of the network (gangs,
+ * origins per account as a prorata debit meets them and at the end), the engine's
  * transfers per second for each rule with the ledger already in memory (one core) and the memory
  * it used — ledger columns plus the engine's peak typed arrays, per transfer; the parsing rates
  * of JSON (JSON.parse + validation + compile) and of streamed CSV files; and how a prorata debit
@@ -89,6 +91,50 @@ function jsonRate(raw: RawColumns): number {
   return raw.from.length / s;
 }
 
+/**
+ * How many origins an account holds when money leaves it (the pieces of each prorata debit from
+ * an account, which is what a prorata debit costs), and at the end (non-sink accounts with money).
+ */
+function originsPerAccount(ledger: CompiledLedger): {
+  mean: number;
+  p50: number;
+  p90: number;
+  max: number;
+  endMean: number;
+} {
+  const hist = new Float64Array(1 << 16);
+  let sum = 0;
+  let count = 0;
+  let max = 0;
+  const r = traceFast(ledger, 'prorata', {
+    onPieces: (_t, src, _d, _o, _x, c) => {
+      if (src < 0) return;
+      hist[Math.min(c, hist.length - 1)]!++;
+      sum += c;
+      count++;
+      if (c > max) max = c;
+    },
+  });
+  const pct = (p: number): number => {
+    let acc = 0;
+    for (let c = 0; c < hist.length; c++) {
+      acc += hist[c]!;
+      if (acc >= p * count) return c;
+    }
+    return hist.length - 1;
+  };
+  let held = 0;
+  let accounts = 0;
+  const h = r.holdings;
+  for (let a = 0; a < ledger.accountIds.length; a++) {
+    const k = h.start[a + 1]! - h.start[a]!;
+    if (ledger.isSink[a] === 1 || k === 0) continue;
+    held += k;
+    accounts++;
+  }
+  return { mean: sum / count, p50: pct(0.5), p90: pct(0.9), max, endMean: held / Math.max(1, accounts) };
+}
+
 /** A hub holding k origins; transfers alternate: a third of the hub out, then all of it back. */
 function prorataScaling(k: number, m: number): { rate: number; perTransfer: number } {
   const parties = Array.from({ length: k }, (_, i) => ({
@@ -163,7 +209,14 @@ export async function main(args: string[]): Promise<void> {
   );
   for (const n of sizes) {
     let t0 = performance.now();
-    const raw = muleNetwork({ transfers: n, seed });
+    const gangs = arg(args, '--gangs');
+    const active = arg(args, '--active');
+    const raw = muleNetwork({
+      transfers: n,
+      seed,
+      ...(gangs ? { gangs: Number(gangs) } : {}),
+      ...(active ? { active: Number(active) } : {}),
+    });
     const genS = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const ledger = compileColumns(copyRaw(raw));
@@ -171,7 +224,7 @@ export async function main(args: string[]): Promise<void> {
     const victims = raw.parties.filter((p) => p.role === 'victim').length;
     process.stdout.write(
       `== ${fmt(n)} transfers, ${fmt(raw.accounts.length)} accounts, ${fmt(victims)} victims, ${fmt(ledger.originIds.length)} origins, ${fmt(ledger.gaps.length)} gaps\n` +
-        `   generated in ${genS.toFixed(1)} s; compiled (intern, time order, gap pass) in ${compileS.toFixed(2)} s = ${fmt(n / compileS)} transfers/s\n`,
+        `   ${fmt(raw.gangs)} gang${raw.gangs === 1 ? '' : 's'} (${fmt(raw.active)} at a time); generated in ${genS.toFixed(1)} s; compiled (intern, time order, gap pass) in ${compileS.toFixed(2)} s = ${fmt(n / compileS)} transfers/s\n`,
     );
     const cols = ledgerBytes(ledger);
     process.stdout.write(
@@ -189,6 +242,10 @@ export async function main(args: string[]): Promise<void> {
         `   ${rule.padEnd(8)} ${fmt(n / s).padStart(18)}  ${fmt(n / cpuS).padStart(17)}  ${mb(r.peakEngineBytes).padStart(11)}  ${mb(cols).padStart(14)}  ${((r.peakEngineBytes + cols) / n).toFixed(1).padStart(14)}\n`,
       );
     }
+    const shape = originsPerAccount(ledger);
+    process.stdout.write(
+      `   origins per account: a prorata debit meets ${shape.mean.toFixed(1)} on average (median ${shape.p50}, 90th percentile ${shape.p90}, max ${fmt(shape.max)}); at the end a non-empty account holds ${shape.endMean.toFixed(1)}\n`,
+    );
     if (!skipParse) {
       const csv = await csvRate(raw);
       const json =
