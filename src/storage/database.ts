@@ -47,13 +47,46 @@ function openSqlite(path: string): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     capabilities: { dialect: 'sqlite', autoIdType: 'integer primary key autoincrement', rowLocks: false },
     displayUrl: `sqlite:${path}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely prepares every query afresh; on SQLite preparing costs about as much as running a small
+ * statement. Keep the most recently used prepared statements by SQL text (SQLite re-prepares a
+ * statement by itself after a schema change). Kysely's SQLite driver runs one query at a time, so
+ * a cached statement is idle whenever it is handed out again; one still iterating (a streamed
+ * query) is not reused: a fresh one is prepared instead.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, max = 512): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (source: string): BetterSqlite3.Statement => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      // Most recently used last: a Map iterates in insertion order.
+      cache.delete(source);
+      cache.set(source, cached);
+      return cached;
+    }
+    const statement = sqlite.prepare(source);
+    if (!cached) {
+      cache.set(source, statement);
+      if (cache.size > max) cache.delete(cache.keys().next().value as string);
+    }
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 function openPostgres(url: string): Store {
