@@ -17,11 +17,11 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { backoffDelayMs } from '../institution-protocol/backoff.js';
-import { InstitutionClient } from '../institution-protocol/client.js';
-import type { RequestType } from '../institution-protocol/schemas.js';
+import { InstitutionClient, type SendOutcome } from '../institution-protocol/client.js';
+import { BATCH_MAX_ITEMS, type RequestType } from '../institution-protocol/schemas.js';
 import {
   claimDue,
-  claimOne,
+  claimMany,
   updateLeased,
   updateManyLeased,
   updateRequest,
@@ -45,6 +45,8 @@ export interface DispatcherOptions {
   readonly pollAfterMs?: number;
   /** Send in parallel at most this many requests. */
   readonly concurrency?: number;
+  /** Requests to one institution that are ready together go in one batch exchange (default true). */
+  readonly batchSend?: boolean;
   readonly owner?: string;
 }
 
@@ -59,6 +61,35 @@ export class Dispatcher {
   private inFlight = 0;
   private warnedNoKeys = false;
   private readonly buckets = new TokenBuckets();
+  /** Rows ready to send, by institution, gathered until the next turn of the event loop. */
+  private readonly outgoing = new Map<
+    string,
+    { row: GatewayRequestRow; done: () => void; failed: (e: unknown) => void }[]
+  >();
+  private outgoingScheduled = false;
+  /** Institutions that answered that they have no batch endpoint. */
+  private readonly singleOnly = new Set<string>();
+  /** The last tick leased fewer rows than it could because too many were in flight. */
+  private starved = false;
+  /** JetStream deliveries that arrive together are leased by one statement. */
+  private readonly claims = new MicroBatch<number, GatewayRequestRow | undefined>(async (ids) => {
+    const now = this.clock.now();
+    const rows = await claimMany(
+      this.db,
+      this.caps,
+      ids,
+      this.owner,
+      now.toISOString(),
+      new Date(now.getTime() + this.leaseMs()).toISOString(),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    // A repeated id (a redelivery) is sent once.
+    return ids.map((id) => {
+      const row = byId.get(id);
+      byId.delete(id);
+      return row;
+    });
+  });
   /**
    * Acknowledgements that come back together are stored in one transaction, one UPDATE per
    * distinct (attempts, sent_at, ack time): exactly the values `updateLeased` wrote row by row.
@@ -102,14 +133,15 @@ export class Dispatcher {
   ) {
     this.owner = options.owner ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.opts = {
-      batch: options.batch ?? 64,
+      batch: options.batch ?? 256,
       leaseMarginMs: options.leaseMarginMs ?? 5_000,
       pollMs: options.pollMs ?? 250,
       maxAttempts: options.maxAttempts ?? 12,
       backoffBaseMs: options.backoffBaseMs ?? 200,
       backoffCapMs: options.backoffCapMs ?? 60_000,
       pollAfterMs: options.pollAfterMs ?? 30_000,
-      concurrency: options.concurrency ?? 64,
+      concurrency: options.concurrency ?? 512,
+      batchSend: options.batchSend ?? true,
     };
   }
 
@@ -181,8 +213,9 @@ export class Dispatcher {
         ),
       );
     // Sent concurrently; the tick does not wait for slow institutions before leasing more.
-    for (const row of rows) void this.track(this.send(client, row));
+    for (const row of rows) void this.track(this.dispatch(client, row));
     if (rows.length === this.opts.batch) this.again = true;
+    this.starved = rows.length === free && free < this.opts.batch;
     await this.pollOverdue(client, now);
     return rows.length;
   }
@@ -190,16 +223,9 @@ export class Dispatcher {
   /** The JetStream path: a worker was told request `id` is ready. False if someone else has it or it is not due. */
   async processById(id: number): Promise<boolean> {
     const client = await this.ensureClient();
-    const now = this.clock.now();
-    const row = await claimOne(
-      this.db,
-      id,
-      this.owner,
-      now.toISOString(),
-      new Date(now.getTime() + this.leaseMs()).toISOString(),
-    );
+    const row = await this.claims.push(id);
     if (!row) return false;
-    await this.track(this.send(client, row));
+    await this.track(this.dispatch(client, row));
     return true;
   }
 
@@ -211,6 +237,11 @@ export class Dispatcher {
       this.logger.error({ err: error }, 'gateway send failed');
     } finally {
       this.inFlight--;
+      // Leasing stopped for want of room: resume as soon as half the room is free again.
+      if (this.starved && this.inFlight <= this.opts.concurrency / 2) {
+        this.starved = false;
+        this.wake();
+      }
     }
   }
 
@@ -228,15 +259,79 @@ export class Dispatcher {
     return this.client;
   }
 
-  private async send(client: InstitutionClient, row: GatewayRequestRow): Promise<void> {
+  /**
+   * Send `row` together with whatever else for its institution becomes ready in this turn of the
+   * event loop: one request alone, two or more in one batch exchange. Resolves once its outcome
+   * is stored.
+   */
+  private dispatch(client: InstitutionClient, row: GatewayRequestRow): Promise<void> {
+    return new Promise<void>((done, failed) => {
+      const list = this.outgoing.get(row.institution_code);
+      if (list) list.push({ row, done, failed });
+      else this.outgoing.set(row.institution_code, [{ row, done, failed }]);
+      if (this.outgoingScheduled) return;
+      this.outgoingScheduled = true;
+      setImmediate(() => {
+        this.outgoingScheduled = false;
+        const groups = [...this.outgoing];
+        this.outgoing.clear();
+        for (const [institution, entries] of groups) {
+          for (let i = 0; i < entries.length; i += BATCH_MAX_ITEMS) {
+            const chunk = entries.slice(i, i + BATCH_MAX_ITEMS);
+            this.sendGroup(
+              client,
+              institution,
+              chunk.map((e) => e.row),
+            ).then(
+              () => {
+                for (const e of chunk) e.done();
+              },
+              (error: unknown) => {
+                for (const e of chunk) e.failed(error);
+              },
+            );
+          }
+        }
+      });
+    });
+  }
+
+  private async sendGroup(
+    client: InstitutionClient,
+    institution: string,
+    rows: readonly GatewayRequestRow[],
+  ): Promise<void> {
     const directory = await this.gateway.directory();
-    await this.buckets.take(row.institution_code, directory.rates.get(row.institution_code) ?? 200);
-    const outcome = await client.sendRaw(
-      row.institution_code,
-      row.type as RequestType,
-      row.body,
-      row.request_id,
+    const rate = directory.rates.get(institution) ?? 200;
+    for (let i = 0; i < rows.length; i++) await this.buckets.take(institution, rate);
+    if (rows.length > 1 && this.opts.batchSend && !this.singleOnly.has(institution)) {
+      const outcomes = await client.sendBatch(
+        institution,
+        rows.map((row) => ({
+          type: row.type as RequestType,
+          body: row.body,
+          idempotencyKey: row.request_id,
+        })),
+      );
+      if (outcomes !== 'unsupported') {
+        await Promise.all(rows.map((row, i) => this.record(row, outcomes[i]!)));
+        return;
+      }
+      this.singleOnly.add(institution);
+      this.logger.info({ institution }, 'institution has no batch endpoint: sending its requests one by one');
+    }
+    await Promise.all(
+      rows.map(async (row) =>
+        this.record(
+          row,
+          await client.sendRaw(row.institution_code, row.type as RequestType, row.body, row.request_id),
+        ),
+      ),
     );
+  }
+
+  /** Store what became of one attempt, while the lease is still ours. */
+  private async record(row: GatewayRequestRow, outcome: SendOutcome): Promise<void> {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const attempts = row.attempts + 1;

@@ -22,14 +22,17 @@ import { validateOutgoing } from '../institution-protocol/validate.js';
 import type { Db } from '../repositories/audit.repository.js';
 import { findUnitByCode, insertUnit } from '../repositories/unit.repository.js';
 import {
+  deleteFeedback,
   findRequestByRequestId,
-  insertFeedback,
+  findRequestsByRequestIds,
+  insertFeedbackMany,
   insertRequest,
   listRequests,
   raiseAlarm,
   updateRequestReturning,
 } from '../repositories/gateway.repository.js';
 import type { Database, GatewayRequestRow, GatewayState } from '../storage/schema.js';
+import { MicroBatch } from './micro-batch.js';
 
 /** A request as its author thinks of it: the type and its own fields; the gateway adds the envelope. */
 export type RequestDraft = DistributiveOmit<
@@ -344,71 +347,142 @@ export class GatewayService {
   /**
    * Apply one verified feedback. Duplicates (same feedbackId) are dropped; an answer for an
    * unknown request is refused; the request moves to executed or failed whatever state it was in,
-   * unless it already ended. Listeners run once per new feedback.
+   * unless it already ended. Listeners run once per new feedback, after it is stored.
+   *
+   * Feedback arriving together (concurrent callbacks, a batched callback, a poll) is stored by
+   * one transaction: on SQLite the commit, not the statement, is what costs.
    */
   async applyFeedback(feedback: Feedback, via: 'callback' | 'poll'): Promise<'applied' | 'duplicate'> {
-    const now = this.clock.now().toISOString();
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      // Write first: on SQLite a transaction that reads before it writes fails at once
-      // (SQLITE_BUSY_SNAPSHOT) when another process committed in between; a first write waits
-      // for the lock instead. Refusals below throw, which rolls the insert back.
-      const fresh = await insertFeedback(trx, {
-        feedback_id: feedback.feedbackId,
-        request_id: feedback.requestId,
-        institution_code: feedback.institution,
-        seq: feedback.seq,
-        type: feedback.type,
-        result: feedback.result,
-        body: JSON.stringify(feedback),
-        received_at: now,
-        via,
-      });
-      const request = await findRequestByRequestId(trx, feedback.requestId);
-      if (!request) throw new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`);
-      if (request.institution_code !== feedback.institution) {
-        throw new LeveeError(
-          'LEVEE_FORBIDDEN',
-          `${feedback.institution} answered a request addressed to ${request.institution_code}`,
-        );
+    const outcome = await this.feedbackBatch.push({ feedback, via });
+    if (outcome instanceof LeveeError) throw outcome;
+    if (outcome === 'duplicate') return 'duplicate';
+    await this.notify(outcome, feedback);
+    return 'applied';
+  }
+
+  /**
+   * Apply many verified feedbacks (a batched callback) in one go. Each gets its own outcome: a
+   * refused one (unknown request, wrong institution) does not keep the others from being stored.
+   */
+  async applyFeedbackMany(
+    items: readonly Feedback[],
+    via: 'callback' | 'poll',
+  ): Promise<('applied' | 'duplicate' | LeveeError)[]> {
+    const outcomes = await Promise.all(items.map((feedback) => this.feedbackBatch.push({ feedback, via })));
+    const results: ('applied' | 'duplicate' | LeveeError)[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome instanceof LeveeError || outcome === 'duplicate') results.push(outcome);
+      else {
+        await this.notify(outcome, items[i]!);
+        results.push('applied');
       }
-      if (!fresh) return undefined;
-      // A standing query keeps reporting; its request stays executed and each report is news.
-      if (!TERMINAL.has(request.state) || feedback.type === 'subscription-report') {
-        const body = feedback.body as { heldAmount?: number; expiresAt?: string } | undefined;
-        const executed = feedback.result !== 'rejected';
-        const stored = await updateRequestReturning(trx, request.id, {
-          state: executed ? 'executed' : 'failed',
-          result: feedback.result,
-          feedback: JSON.stringify(feedback),
-          held_amount: typeof body?.heldAmount === 'number' ? body.heldAmount : request.held_amount,
-          deadline_at:
-            typeof body?.expiresAt === 'string'
-              ? new Date(body.expiresAt).toISOString()
-              : request.deadline_at,
-          last_error: executed
-            ? request.last_error
-            : `${feedback.rejection?.code ?? 'REJECTED'}: ${feedback.rejection?.message ?? ''}`,
-          executed_at: request.executed_at ?? now,
-          acked_at: request.acked_at ?? now,
-          lease_owner: null,
-          lease_until: null,
-          updated_at: now,
-        });
-        // The row as this transaction left it, without reading it back.
-        if (stored) return stored;
-      }
-      return (await findRequestByRequestId(trx, feedback.requestId))!;
-    });
-    if (!outcome) return 'duplicate';
+    }
+    return results;
+  }
+
+  private async notify(request: GatewayRequestRow, feedback: Feedback): Promise<void> {
     for (const listener of this.listeners) {
       try {
-        await listener({ request: outcome, feedback });
+        await listener({ request, feedback });
       } catch (error) {
         // The feedback is stored; the workflow re-derives its state from the ledger on the next event.
         this.logger.error({ err: error, requestId: feedback.requestId }, 'feedback listener failed');
       }
     }
-    return 'applied';
+  }
+
+  private readonly feedbackBatch = new MicroBatch<
+    { feedback: Feedback; via: 'callback' | 'poll' },
+    GatewayRequestRow | 'duplicate' | LeveeError
+  >((items) => this.storeFeedback(items));
+
+  /**
+   * One transaction for many feedbacks. It begins with a write (on SQLite a transaction that
+   * reads first fails at once with SQLITE_BUSY_SNAPSHOT when another process committed in
+   * between; a first write waits for the lock instead): all feedback rows, new ones returned.
+   * Refused ones are deleted again before the commit. Results in the order of `items`: the
+   * request row as the transaction left it, 'duplicate', or the refusal.
+   */
+  private async storeFeedback(
+    items: readonly { feedback: Feedback; via: 'callback' | 'poll' }[],
+  ): Promise<(GatewayRequestRow | 'duplicate' | LeveeError)[]> {
+    const now = this.clock.now().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const fresh = await insertFeedbackMany(
+        trx,
+        items.map(({ feedback, via }) => ({
+          feedback_id: feedback.feedbackId,
+          request_id: feedback.requestId,
+          institution_code: feedback.institution,
+          seq: feedback.seq,
+          type: feedback.type,
+          result: feedback.result,
+          body: JSON.stringify(feedback),
+          received_at: now,
+          via,
+        })),
+      );
+      const requests = new Map(
+        (await findRequestsByRequestIds(trx, [...new Set(items.map((i) => i.feedback.requestId))])).map(
+          (r) => [r.request_id, r],
+        ),
+      );
+      const refusedFresh: string[] = [];
+      const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = [];
+      for (const { feedback } of items) {
+        // The first of several items with one feedbackId is the new one; the others repeat it.
+        const isFresh = fresh.delete(feedback.feedbackId);
+        const request = requests.get(feedback.requestId);
+        if (!request || request.institution_code !== feedback.institution) {
+          if (isFresh) refusedFresh.push(feedback.feedbackId);
+          results.push(
+            request
+              ? new LeveeError(
+                  'LEVEE_FORBIDDEN',
+                  `${feedback.institution} answered a request addressed to ${request.institution_code}`,
+                )
+              : new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`),
+          );
+          continue;
+        }
+        if (!isFresh) {
+          results.push('duplicate');
+          continue;
+        }
+        // A standing query keeps reporting; its request stays executed and each report is news.
+        if (!TERMINAL.has(request.state) || feedback.type === 'subscription-report') {
+          const body = feedback.body as { heldAmount?: number; expiresAt?: string } | undefined;
+          const executed = feedback.result !== 'rejected';
+          const stored = await updateRequestReturning(trx, request.id, {
+            state: executed ? 'executed' : 'failed',
+            result: feedback.result,
+            feedback: JSON.stringify(feedback),
+            held_amount: typeof body?.heldAmount === 'number' ? body.heldAmount : request.held_amount,
+            deadline_at:
+              typeof body?.expiresAt === 'string'
+                ? new Date(body.expiresAt).toISOString()
+                : request.deadline_at,
+            last_error: executed
+              ? request.last_error
+              : `${feedback.rejection?.code ?? 'REJECTED'}: ${feedback.rejection?.message ?? ''}`,
+            executed_at: request.executed_at ?? now,
+            acked_at: request.acked_at ?? now,
+            lease_owner: null,
+            lease_until: null,
+            updated_at: now,
+          });
+          // The row as this transaction left it, without reading it back.
+          if (stored) {
+            requests.set(stored.request_id, stored);
+            results.push(stored);
+            continue;
+          }
+        }
+        results.push(request);
+      }
+      await deleteFeedback(trx, refusedFresh);
+      return results;
+    });
   }
 
   async raiseDeadLetter(request: GatewayRequestRow, message: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * A Fastify plugin for Levee's callback endpoint: raw body kept for the signature check, verified
  * feedback handed to `onFeedback`; 204 when it resolves (the institution stops resending), the
- * protocol error otherwise, 500 if `onFeedback` throws (the institution will resend).
+ * protocol error otherwise, 500 if `onFeedback` throws (the institution will resend). A feedback
+ * batch is answered 200 with one result per item (204, or 500 for those to resend).
  */
 import type { FastifyInstance } from 'fastify';
 import { type CallbackVerifier, problemOf } from './callback-verifier.js';
@@ -23,9 +24,9 @@ export async function registerCallbackRoute(
       done(null, body),
     );
     child.post(options.path, async (request, reply) => {
-      let feedback: Feedback;
+      let received: { batch: boolean; items: Feedback[] };
       try {
-        feedback = options.verifier.verify({
+        received = options.verifier.verifyAll({
           method: request.method,
           path: request.url,
           headers: request.headers,
@@ -35,8 +36,25 @@ export async function registerCallbackRoute(
         const problem = problemOf(error);
         return reply.code(problem.status).send(problem.body);
       }
-      await options.onFeedback(feedback);
-      return reply.code(204).send();
+      if (!received.batch) {
+        await options.onFeedback(received.items[0]!);
+        return reply.code(204).send();
+      }
+      const results = await Promise.all(
+        received.items.map(async (feedback) => {
+          try {
+            await options.onFeedback(feedback);
+            return { feedbackId: feedback.feedbackId, status: 204 };
+          } catch {
+            return {
+              feedbackId: feedback.feedbackId,
+              status: 500,
+              problem: { code: 'INTERNAL', message: 'not stored; resend' },
+            };
+          }
+        }),
+      );
+      return reply.code(200).send({ results });
     });
   });
 }

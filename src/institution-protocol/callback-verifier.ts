@@ -8,7 +8,7 @@ import { ProtocolError, RequestValidationError, SignatureError } from './errors.
 import { ReplayGuard } from './replay-guard.js';
 import type { Feedback } from './schemas.js';
 import { type HeaderBag, type Keyring, verifySignature } from './signing.js';
-import { validateFeedback } from './validate.js';
+import { validateFeedbackOrBatch } from './validate.js';
 
 export interface ReceivedHttp {
   method: string;
@@ -29,6 +29,16 @@ export class CallbackVerifier {
 
   /** Returns the verified feedback or throws a ProtocolError subclass (SignatureError, ReplayError, …). */
   verify(input: ReceivedHttp): Feedback {
+    const { batch, items } = this.verifyAll(input);
+    if (batch) throw new RequestValidationError('a feedback batch where one feedback was expected');
+    return items[0]!;
+  }
+
+  /**
+   * A single feedback or a batch (`{ "feedback": [...] }`, every item of the signing institution):
+   * one signature, timestamp and nonce for the whole body.
+   */
+  verifyAll(input: ReceivedHttp): { batch: boolean; items: Feedback[] } {
     const fields = verifySignature(this.keyring, input);
     this.replay.check(fields.keyId, fields.timestamp, fields.nonce);
     let json: unknown;
@@ -39,13 +49,14 @@ export class CallbackVerifier {
     } catch {
       throw new RequestValidationError('the callback body is not JSON');
     }
-    const feedback = validateFeedback(json);
-    if (feedback.institution !== fields.keyId)
-      throw new SignatureError(
-        'SIGNATURE_INVALID',
-        `key "${fields.keyId}" may not send feedback for institution "${feedback.institution}"`,
-      );
-    return feedback;
+    const received = validateFeedbackOrBatch(json);
+    for (const feedback of received.items)
+      if (feedback.institution !== fields.keyId)
+        throw new SignatureError(
+          'SIGNATURE_INVALID',
+          `key "${fields.keyId}" may not send feedback for institution "${feedback.institution}"`,
+        );
+    return received;
   }
 }
 

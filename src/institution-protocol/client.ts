@@ -9,13 +9,14 @@ import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import { RequestValidationError } from './errors.js';
 import type {
   Ack,
+  BatchResult,
   FeedbackPage,
   InstitutionRequest,
   Problem,
   RequestStatus,
   RequestType,
 } from './schemas.js';
-import { REQUEST_TYPES } from './schemas.js';
+import { BATCH_PATH, REQUEST_TYPES } from './schemas.js';
 import { type Signer, signRequest } from './signing.js';
 import { validateRequest } from './validate.js';
 
@@ -133,6 +134,56 @@ export class InstitutionClient {
         httpStatus: status,
       };
     return classifyFailure(status, json, headers);
+  }
+
+  /**
+   * Send several already serialised requests to one institution in one signed exchange
+   * (POST /v1/batches). Returns one outcome per item, in order, as `sendRaw` would have for each
+   * alone; a failure of the whole exchange (timeout, network, 5xx, a refused signature) is every
+   * item's outcome. 'unsupported' when the institution has no batch endpoint (send them one by one).
+   */
+  async sendBatch(
+    institution: string,
+    items: readonly { type: RequestType; body: string; idempotencyKey: string }[],
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<SendOutcome[] | 'unsupported'> {
+    const endpoint = this.endpoint(institution);
+    if (!endpoint)
+      return items.map(() => ({
+        kind: 'refused',
+        httpStatus: 0,
+        problem: { code: 'UNKNOWN_INSTITUTION', message: institution },
+      }));
+    // The stored bytes of each request go in as they are: no parse and re-serialisation.
+    let body = '{"items":[';
+    for (const [i, item] of items.entries())
+      body += `${i ? ',' : ''}{"type":${JSON.stringify(item.type)},"idempotencyKey":${JSON.stringify(item.idempotencyKey)},"request":${item.body}}`;
+    body += ']}';
+    const url = new URL(endpoint.baseUrl + BATCH_PATH);
+    const result = await this.call(endpoint, url, 'POST', body, undefined, options);
+    if (result.kind !== 'response') return items.map(() => result);
+    const { status, json, headers } = result;
+    const code = (json as Problem | undefined)?.code;
+    if (status === 405 || status === 501 || (status === 404 && (code === undefined || code === 'NOT_FOUND')))
+      return 'unsupported';
+    const results = (json as BatchResult | undefined)?.results;
+    if (status !== 200 || !Array.isArray(results) || results.length !== items.length) {
+      const failure =
+        status === 200
+          ? ({
+              kind: 'retry',
+              reason: 'server-error',
+              httpStatus: status,
+              detail: 'batch answer without one result per item',
+            } as const)
+          : classifyFailure(status, json, headers);
+      return items.map(() => failure);
+    }
+    return results.map((r): SendOutcome => {
+      if (r.status === 200 || r.status === 201 || r.status === 202)
+        return { kind: 'accepted', ack: r.ack as Ack, replayed: r.replayed === true, httpStatus: r.status };
+      return classifyFailure(r.status, r.problem, {});
+    });
   }
 
   /** Polling fallback: the status (and feedback, once answered) of one request. */

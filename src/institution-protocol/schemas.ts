@@ -523,3 +523,89 @@ export const FeedbackPage = Type.Object(
   { additionalProperties: false },
 );
 export type FeedbackPage = Static<typeof FeedbackPage>;
+
+// ---------------------------------------------------------------------------------------------
+// Batches: several requests in one signed exchange, several feedbacks in one callback
+
+/** Most items in one batch (requests or feedback). */
+export const BATCH_MAX_ITEMS = 100;
+
+export const BATCH_PATH = '/v1/batches';
+
+export const IdempotencyKey = Type.String({
+  pattern: '^[A-Za-z0-9._:-]{8,128}$',
+  description:
+    'The idempotency key of this item (Levee uses the requestId), as the header on a single request',
+});
+
+export const BatchItem = Type.Object(
+  {
+    type: Type.String({ description: 'The request type, e.g. stop-payment (the same as request.type)' }),
+    idempotencyKey: IdempotencyKey,
+    request: Type.Object(
+      {},
+      { additionalProperties: true, description: 'A request of `type`, as its own endpoint takes it' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BatchRequest = Type.Object(
+  { items: Type.Array(BatchItem, { minItems: 1, maxItems: BATCH_MAX_ITEMS }) },
+  {
+    additionalProperties: false,
+    description:
+      'Several requests to one institution in one signed exchange. Each item is handled as if it had been POSTed alone to its own endpoint with its idempotencyKey as Idempotency-Key.',
+  },
+);
+export type BatchRequest = Static<typeof BatchRequest>;
+
+export const BatchItemResult = Type.Object(
+  {
+    idempotencyKey: Type.String(),
+    status: Type.Integer({
+      description:
+        'The HTTP status the item would have had alone: 202 accepted, 4xx refused, 429/5xx retry with the same key',
+    }),
+    replayed: Type.Optional(
+      Type.Boolean({ description: 'true when the key was seen before (Idempotent-Replayed)' }),
+    ),
+    ack: Type.Optional(Ack),
+    problem: Type.Optional(Problem),
+  },
+  { additionalProperties: false },
+);
+export type BatchItemResult = Static<typeof BatchItemResult>;
+
+export const BatchResult = Type.Object(
+  { results: Type.Array(BatchItemResult) },
+  { additionalProperties: false, description: 'One result per item, in the order of the items' },
+);
+export type BatchResult = Static<typeof BatchResult>;
+
+export const FeedbackBatch = Type.Object(
+  { feedback: Type.Array(Feedback, { minItems: 1, maxItems: BATCH_MAX_ITEMS }) },
+  {
+    additionalProperties: false,
+    description:
+      'Several feedbacks of one institution (the signer) in one callback; each is handled as if it had been sent alone.',
+  },
+);
+export type FeedbackBatch = Static<typeof FeedbackBatch>;
+
+export const FeedbackBatchResult = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object(
+        {
+          feedbackId: Type.String(),
+          status: Type.Integer({ description: '204 stored (or a duplicate); otherwise resend this item' }),
+          problem: Type.Optional(Problem),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'One result per feedback, in order' },
+);
+export type FeedbackBatchResult = Static<typeof FeedbackBatchResult>;

@@ -7,7 +7,10 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { RequestValidationError } from './errors.js';
 import {
+  BatchRequest,
+  type BatchRequest as BatchRequestT,
   Feedback,
+  FeedbackBatch,
   type Feedback as FeedbackT,
   type InstitutionRequest,
   InstitutionRequest as InstitutionRequestSchema,
@@ -121,6 +124,23 @@ export function validateFeedback(body: unknown): FeedbackT {
   const check = feedbackCheck();
   if (!check.Check(body)) throw firstError(check, body);
   return body as FeedbackT;
+}
+
+/** Validate the envelope of a request batch (each item's request is validated on its own, as if sent alone). */
+export function validateBatchRequest(body: unknown): BatchRequestT {
+  const check = compiled(BatchRequest);
+  if (!check.Check(body)) throw firstError(check, body);
+  return body as BatchRequestT;
+}
+
+/** A callback body: one feedback, or `{ feedback: [...] }` (a batch of the signer's feedback). */
+export function validateFeedbackOrBatch(body: unknown): { batch: boolean; items: FeedbackT[] } {
+  if (body && typeof body === 'object' && Array.isArray((body as { feedback?: unknown }).feedback)) {
+    const check = compiled(FeedbackBatch);
+    if (!check.Check(body)) throw firstError(check, body);
+    return { batch: true, items: (body as { feedback: FeedbackT[] }).feedback };
+  }
+  return { batch: false, items: [validateFeedback(body)] };
 }
 
 export function isValid(schema: TSchema, value: unknown): boolean {

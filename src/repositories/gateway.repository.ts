@@ -88,6 +88,48 @@ export async function claimOne(
 }
 
 /**
+ * Lease the named requests that are still due (JetStream deliveries that arrived together): the
+ * `claimOne` condition for each, one statement. PostgreSQL skips rows another dispatcher is
+ * leasing at this moment (it has them).
+ */
+export async function claimMany(
+  db: Db,
+  caps: Capabilities,
+  ids: readonly number[],
+  owner: string,
+  nowIso: string,
+  leaseUntilIso: string,
+): Promise<GatewayRequestRow[]> {
+  if (ids.length === 0) return [];
+  const lease = {
+    state: 'sent' as const,
+    lease_owner: owner,
+    dispatched_by: owner,
+    lease_until: leaseUntilIso,
+    updated_at: nowIso,
+  };
+  const due = (on: Db) =>
+    on
+      .selectFrom('gateway_request')
+      .select('id')
+      .where('id', 'in', [...new Set(ids)])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
+          eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+        ]),
+      );
+  if (!caps.rowLocks)
+    return db.updateTable('gateway_request').set(lease).where('id', 'in', due(db)).returningAll().execute();
+  const run = async (trx: Db) => {
+    const picked = (await due(trx).orderBy('id').forUpdate().skipLocked().execute()).map((r) => r.id);
+    if (picked.length === 0) return [];
+    return trx.updateTable('gateway_request').set(lease).where('id', 'in', picked).returningAll().execute();
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
  * `updateLeased` for many requests that get the same changes (acknowledgements that arrived
  * together): one statement, the same lease condition per row. Returns how many rows changed.
  */
@@ -190,6 +232,33 @@ export async function insertFeedback(
     .onConflict((oc) => oc.column('feedback_id').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export type FeedbackInsert = Parameters<typeof insertFeedback>[1];
+
+/** Insert many feedback rows, skipping feedbackIds already stored. Returns the feedbackIds inserted now. */
+export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('gateway_feedback')
+    .values([...rows])
+    .onConflict((oc) => oc.column('feedback_id').doNothing())
+    .returning('feedback_id')
+    .execute();
+  return new Set(inserted.map((r) => r.feedback_id));
+}
+
+export async function deleteFeedback(db: Db, feedbackIds: readonly string[]): Promise<void> {
+  if (feedbackIds.length === 0) return;
+  await db.deleteFrom('gateway_feedback').where('feedback_id', 'in', feedbackIds).execute();
+}
+
+export async function findRequestsByRequestIds(
+  db: Db,
+  requestIds: readonly string[],
+): Promise<GatewayRequestRow[]> {
+  if (requestIds.length === 0) return [];
+  return db.selectFrom('gateway_request').selectAll().where('request_id', 'in', requestIds).execute();
 }
 
 export async function raiseAlarm(

@@ -14,7 +14,16 @@ import { ProtocolError } from '../institution-protocol/errors.js';
 import { IDEMPOTENCY_KEY_PATTERN, IdempotencyStore } from '../institution-protocol/idempotency.js';
 import type { KeysFile } from '../institution-protocol/keys-file.js';
 import { ReplayGuard } from '../institution-protocol/replay-guard.js';
-import { type Ack, type Feedback, REQUEST_TYPES, type RequestType } from '../institution-protocol/schemas.js';
+import {
+  type Ack,
+  BATCH_MAX_ITEMS,
+  BATCH_PATH,
+  type BatchItemResult,
+  type BatchRequest,
+  type Feedback,
+  REQUEST_TYPES,
+  type RequestType,
+} from '../institution-protocol/schemas.js';
 import {
   createSigner,
   Keyring,
@@ -22,11 +31,12 @@ import {
   signRequest,
   verifySignature,
 } from '../institution-protocol/signing.js';
-import { validateRequest } from '../institution-protocol/validate.js';
+import { isRequestType, validateBatchRequest, validateRequest } from '../institution-protocol/validate.js';
 import type { Logger } from '../core/logger.js';
 import { isoCst, SimClock } from './clock.js';
 import { exportLedger } from './export-ledger.js';
 import { FaultPlan, type FaultProfile, resolveFaultProfile } from './faults.js';
+import type { InstitutionInfo } from './institutions.js';
 import { simKeysFile } from './keys.js';
 import type { Scenario } from './scenario.js';
 import { Simulator } from './simulator.js';
@@ -52,6 +62,12 @@ export interface SimServerOptions {
   tickMs?: number;
   /** Callback attempts before giving up (feedback stays available by polling). Default 8. */
   callbackAttempts?: number;
+  /**
+   * Most feedbacks of one institution sent in one callback (`{ "feedback": [...] }`). Feedback
+   * that comes due while a callback of the same institution is on its way waits and goes with the
+   * next one, so batches only form under load. Default BATCH_MAX_ITEMS; 1 sends each alone.
+   */
+  callbackBatch?: number;
   logger?: Logger;
 }
 
@@ -147,19 +163,58 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const attempts = options.callbackAttempts ?? 8;
   const callbackUrl = options.callbackUrl ? new URL(options.callbackUrl) : undefined;
 
-  const deliver = async (feedback: Feedback, attempt: number): Promise<void> => {
+  const batchMax = Math.max(1, Math.min(BATCH_MAX_ITEMS, options.callbackBatch ?? BATCH_MAX_ITEMS));
+  /** Callbacks of one institution on their way at once; what comes due meanwhile is batched. */
+  const IN_FLIGHT_PER_INSTITUTION = 2;
+  type Pending = { feedback: Feedback; attempt: number };
+  const outgoing = new Map<string, { queue: Pending[]; inFlight: number; scheduled: boolean }>();
+
+  const deliver = (feedback: Feedback, attempt: number): void => {
     if (closed || !callbackUrl) return;
-    const signer = signers.get(feedback.institution);
-    if (!signer) return;
-    const body = JSON.stringify(feedback);
+    let q = outgoing.get(feedback.institution);
+    if (!q) {
+      q = { queue: [], inFlight: 0, scheduled: false };
+      outgoing.set(feedback.institution, q);
+    }
+    q.queue.push({ feedback, attempt });
+    pump(feedback.institution);
+  };
+
+  const pump = (code: string): void => {
+    const q = outgoing.get(code);
+    if (!q || q.scheduled || q.queue.length === 0 || q.inFlight >= IN_FLIGHT_PER_INSTITUTION) return;
+    q.scheduled = true;
+    // On the next turn: what else comes due in this one goes along.
+    setImmediate(() => {
+      q.scheduled = false;
+      if (closed) return;
+      if (q.inFlight >= IN_FLIGHT_PER_INSTITUTION) return;
+      const items = q.queue.splice(0, batchMax);
+      if (items.length === 0) return;
+      q.inFlight++;
+      void send(code, items).finally(() => {
+        q.inFlight--;
+        pump(code);
+      });
+    });
+  };
+
+  /** POST one callback (a single feedback or a batch); resend what was not taken, with backoff. */
+  const send = async (code: string, items: Pending[]): Promise<void> => {
+    const signer = signers.get(code);
+    if (!signer || !callbackUrl) return;
+    const batch = items.length > 1;
+    const body = batch
+      ? JSON.stringify({ feedback: items.map((i) => i.feedback) })
+      : JSON.stringify(items[0]!.feedback);
     const headers = signRequest(signer, {
       method: 'POST',
       path: callbackUrl.pathname + callbackUrl.search,
       body,
-      idempotencyKey: feedback.feedbackId,
+      ...(batch ? {} : { idempotencyKey: items[0]!.feedback.feedbackId }),
     });
-    stats.sent++;
-    let ok = false;
+    stats.sent += items.length;
+    let taken: boolean[] = items.map(() => false);
     try {
       const response = await undiciRequest(callbackUrl, {
         method: 'POST',
@@ -168,24 +223,34 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         body,
         signal: AbortSignal.timeout(5000),
       });
-      await response.body.dump();
-      ok = response.statusCode >= 200 && response.statusCode < 300;
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      if (!batch) {
+        await response.body.dump();
+        taken = [ok];
+      } else if (ok) {
+        const answer = (await response.body.json()) as { results?: { status?: number }[] };
+        taken = items.map((_, i) => {
+          const status = answer.results?.[i]?.status ?? 0;
+          return status >= 200 && status < 300;
+        });
+      } else await response.body.dump();
     } catch {
-      ok = false;
+      // no answer: everything is resent
     }
-    if (ok) {
-      stats.delivered++;
-      return;
+    for (const [i, item] of items.entries()) {
+      if (taken[i]) {
+        stats.delivered++;
+        continue;
+      }
+      stats.failedAttempts++;
+      if (item.attempt + 1 >= attempts) {
+        stats.givenUp++;
+        continue;
+      }
+      later(backoffDelayMs(item.attempt, { baseMs: 200, capMs: 10_000 }) + 50, () =>
+        deliver(item.feedback, item.attempt + 1),
+      );
     }
-    stats.failedAttempts++;
-    if (attempt + 1 >= attempts) {
-      stats.givenUp++;
-      return;
-    }
-    later(
-      backoffDelayMs(attempt, { baseMs: 200, capMs: 10_000 }) + 50,
-      () => void deliver(feedback, attempt + 1),
-    );
   };
 
   simulator.onFeedback((feedback) => {
@@ -197,8 +262,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     }
     if (p.delays.length > 1) stats.duplicated += p.delays.length - 1;
     for (const delay of p.delays) {
-      if (delay === 0) setImmediate(() => void deliver(feedback, 0));
-      else later(delay, () => void deliver(feedback, 0));
+      if (delay === 0) deliver(feedback, 0);
+      else later(delay, () => deliver(feedback, 0));
     }
   });
 
@@ -210,6 +275,126 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         resolve(reply.code(504).send({ code: 'UNAVAILABLE', message: 'simulated timeout' })),
       ),
     );
+
+  /**
+   * Record one request (its sender already authenticated) under its idempotency key and schedule
+   * its execution; a repeat of the key gets the first answer. Throws ProtocolError.
+   */
+  const acceptOne = (
+    code: string,
+    inst: InstitutionInfo,
+    type: RequestType,
+    keyId: string,
+    key: string | undefined,
+    bytes: string | Buffer,
+    parse: () => unknown,
+  ): { ack: Ack; replayed: boolean } => {
+    if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key))
+      throw new ProtocolError(
+        'IDEMPOTENCY_KEY_MISSING',
+        'Idempotency-Key must be 8-128 of A-Z a-z 0-9 . _ : -',
+      );
+    const scope = `${code}\u0000${keyId}`;
+    const lookup = idempotency.lookup(scope, key, bytes);
+    if (lookup.kind === 'replay') return { ack: lookup.answer.body, replayed: true };
+    const body = validateRequest(parse(), { expectedType: type, temporal: false });
+    advance();
+    const { record, duplicate } = simulator.accept(code, body, key, simulator.world.now);
+    const ack: Ack = {
+      requestId: body.requestId,
+      institution: code,
+      status: 'accepted',
+      receivedAt: isoCst(record.receivedAt),
+    };
+    idempotency.store(scope, key, lookup.bodyHash, { status: 202, body: ack });
+    if (!duplicate) {
+      const run = () => {
+        if (closed) return;
+        advance();
+        simulator.execute(record, simulator.world.now);
+      };
+      const delay = plan.executionDelayMs(inst);
+      if (delay <= 0) setImmediate(run);
+      else later(delay, run);
+    }
+    return { ack, replayed: false };
+  };
+
+  app.post<{ Params: { code: string } }>(`/inst/:code${BATCH_PATH}`, async (request, reply) => {
+    const { code } = request.params;
+    const inst = simulator.institution(code);
+    if (!inst)
+      return sendProblem(reply, new ProtocolError('UNKNOWN_INSTITUTION', `no institution ${code} here`));
+    const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+    let batch: BatchRequest;
+    let keyId: string;
+    try {
+      const fields = verifySignature(keyring, {
+        method: 'POST',
+        path: request.url,
+        headers: request.headers,
+        body: raw,
+      });
+      replay.check(fields.keyId, fields.timestamp, fields.nonce);
+      keyId = fields.keyId;
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new ProtocolError('VALIDATION', 'the body is not JSON');
+      }
+      batch = validateBatchRequest(json);
+    } catch (error) {
+      return sendProblem(reply, error);
+    }
+    // Each item meets the faults a request of its own would: the exchange hangs if any item's does.
+    let hangs = false;
+    const results: BatchItemResult[] = batch.items.map((item) => {
+      const idempotencyKey = item.idempotencyKey;
+      const fault = plan.requestFault(code);
+      if (fault === 'unavailable')
+        return {
+          idempotencyKey,
+          status: 503,
+          problem: { code: 'UNAVAILABLE', message: 'simulated outage; retry later' },
+        };
+      if (fault === 'timeout-before') {
+        hangs = true;
+        return {
+          idempotencyKey,
+          status: 504,
+          problem: { code: 'UNAVAILABLE', message: 'simulated timeout' },
+        };
+      }
+      try {
+        if (!isRequestType(item.type))
+          throw new ProtocolError('VALIDATION', `unknown request type ${JSON.stringify(item.type)}`, 'type');
+        const { ack, replayed } = acceptOne(
+          code,
+          inst,
+          item.type,
+          keyId,
+          idempotencyKey,
+          JSON.stringify(item.request),
+          () => item.request,
+        );
+        if (fault === 'ack-lost')
+          return {
+            idempotencyKey,
+            status: 500,
+            problem: { code: 'INTERNAL', message: 'simulated failure after recording' },
+          };
+        if (fault === 'timeout-after') hangs = true;
+        return { idempotencyKey, status: 202, ack, ...(replayed ? { replayed } : {}) };
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        const problem = problemOf(error);
+        return { idempotencyKey, status: problem.status, problem: problem.body };
+      }
+    });
+    if (hangs) return hang(reply);
+    return reply.code(200).send({ results });
+  });
 
   app.post<{ Params: { code: string; kind: string } }>('/inst/:code/v1/:kind', async (request, reply) => {
     const { code, kind } = request.params;
@@ -223,8 +408,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       return reply.code(503).send({ code: 'UNAVAILABLE', message: 'simulated outage; retry later' });
     if (fault === 'timeout-before') return hang(reply);
     const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-    let ack: Ack;
-    let replayed = false;
+    let answer: { ack: Ack; replayed: boolean };
     try {
       const fields = verifySignature(keyring, {
         method: 'POST',
@@ -233,45 +417,13 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         body: raw,
       });
       replay.check(fields.keyId, fields.timestamp, fields.nonce);
-      const key = fields.idempotencyKey;
-      if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key))
-        throw new ProtocolError(
-          'IDEMPOTENCY_KEY_MISSING',
-          'Idempotency-Key must be 8-128 of A-Z a-z 0-9 . _ : -',
-        );
-      const scope = `${code}\u0000${fields.keyId}`;
-      const lookup = idempotency.lookup(scope, key, raw);
-      if (lookup.kind === 'replay') {
-        ack = lookup.answer.body;
-        replayed = true;
-      } else {
-        let json: unknown;
+      answer = acceptOne(code, inst, type, fields.keyId, fields.idempotencyKey, raw, () => {
         try {
-          json = JSON.parse(raw.toString('utf8'));
+          return JSON.parse(raw.toString('utf8'));
         } catch {
           throw new ProtocolError('VALIDATION', 'the body is not JSON');
         }
-        const body = validateRequest(json, { expectedType: type, temporal: false });
-        advance();
-        const { record, duplicate } = simulator.accept(code, body, key, simulator.world.now);
-        ack = {
-          requestId: body.requestId,
-          institution: code,
-          status: 'accepted',
-          receivedAt: isoCst(record.receivedAt),
-        };
-        idempotency.store(scope, key, lookup.bodyHash, { status: 202, body: ack });
-        if (!duplicate) {
-          const run = () => {
-            if (closed) return;
-            advance();
-            simulator.execute(record, simulator.world.now);
-          };
-          const delay = plan.executionDelayMs(inst);
-          if (delay <= 0) setImmediate(run);
-          else later(delay, run);
-        }
-      }
+      });
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       return sendProblem(reply, error);
@@ -279,8 +431,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     if (fault === 'ack-lost')
       return reply.code(500).send({ code: 'INTERNAL', message: 'simulated failure after recording' });
     if (fault === 'timeout-after') return hang(reply);
-    if (replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(202).send(ack);
+    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(202).send(answer.ack);
   });
 
   const verifyGet = (request: { url: string; headers: Record<string, string | string[] | undefined> }) => {

@@ -36,6 +36,10 @@ export async function startHarness(
         if (!verifier) throw new Error('not ready');
         return verifier.verify(input);
       },
+      verifyAll: (input) => {
+        if (!verifier) throw new Error('not ready');
+        return verifier.verifyAll(input);
+      },
     } as CallbackVerifier,
     onFeedback: (feedback) => {
       received.push(feedback);

@@ -1,10 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../../context.js';
-import { CallbackVerifier, problemOf } from '../../institution-protocol/callback-verifier.js';
+import { handleCallback } from '../../gateway/callbacks.js';
+import { CallbackVerifier } from '../../institution-protocol/callback-verifier.js';
 import { ReplayGuard } from '../../institution-protocol/replay-guard.js';
-import type { Feedback } from '../../institution-protocol/schemas.js';
-import { isLeveeError } from '../../core/errors.js';
 import type { GatewayRequestRow } from '../../storage/schema.js';
 import { Id, IdParams, Items } from '../schemas.js';
 import { actorOf } from '../session-guard.js';
@@ -138,30 +137,16 @@ export async function gatewayRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeC
             keyring: directory.keyring,
             verifier: new CallbackVerifier({ keyring: directory.keyring, replayGuard }),
           };
-        const current = verifier.verifier;
-        let feedback: Feedback;
-        try {
-          feedback = current.verify({
-            method: request.method,
-            path: request.url,
-            headers: request.headers,
-            body: (request.body as Buffer | undefined) ?? '',
-          });
-        } catch (error) {
-          const problem = problemOf(error);
-          request.log.warn({ code: problem.body.code }, 'institution callback refused');
-          return reply.code(problem.status).send(problem.body);
-        }
-        try {
-          await ctx.gateway.applyFeedback(feedback, 'callback');
-        } catch (error) {
-          if (isLeveeError(error) && error.status < 500)
-            return reply
-              .code(error.status === 403 ? 403 : 404)
-              .send({ code: 'NOT_FOUND', message: error.message });
-          throw error;
-        }
-        return reply.code(204).send();
+        const answer = await handleCallback(ctx.gateway, verifier.verifier, {
+          method: request.method,
+          path: request.url,
+          headers: request.headers,
+          body: (request.body as Buffer | undefined) ?? '',
+        });
+        if (answer.refused) request.log.warn({ code: answer.refused }, 'institution callback refused');
+        return answer.body === undefined
+          ? reply.code(answer.status).send()
+          : reply.code(answer.status).send(answer.body);
       },
     });
   });
