@@ -196,6 +196,12 @@ describe('fund analysis report of a case', () => {
     expect(byKey.get('frozen')!.getCell(4).value).toBe(55_000_00);
     expect(byKey.get('proposedReturn')!.getCell(4).value).toBe(json.summary.proposedReturn.amount);
     expect(byKey.get('lostToSinks')!.getCell(4).value).toBe(30_000_00);
+    // one column per rule, in the report's rule order; a figure without rules repeats its amount
+    json.rules.forEach((rule: string, i: number) => {
+      expect(byKey.get('located')!.getCell(5 + i).value).toBe(json.summary.located.byRule[rule]);
+      expect(byKey.get('frozen')!.getCell(5 + i).value).toBe(55_000_00);
+    });
+    expect(byKey.get('proposedDirect')!.actualCellCount).toBe(4);
     // the return sheet adds up to the same returns
     let returned = 0;
     wb.getWorksheet('返还方案')!.eachRow((row, n) => {

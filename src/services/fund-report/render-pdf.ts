@@ -155,38 +155,15 @@ export async function renderFundReportPdf(report: FundReport, options: PdfOption
     for (const r of v.located) push('在账 located', accountName(report, r.account), r);
     for (const r of v.frozen) push('已冻结 frozen', accountName(report, r.account), r);
     for (const r of v.sinks) push(`流失 ${sinkLabel(r.sink)}`, accountName(report, r.account), r);
-    bold.push(rows.length);
-    rows.push([
-      '在账合计',
-      'total located',
-      yuan(v.totals.located.amount),
-      ...ruleCells(report, v.totals.located.byRule),
-      '',
-    ]);
-    bold.push(rows.length);
-    rows.push([
-      '冻结合计',
-      'total frozen',
-      yuan(v.totals.frozen.amount),
-      ...ruleCells(report, v.totals.frozen.byRule),
-      '',
-    ]);
-    bold.push(rows.length);
-    rows.push([
-      '流失合计',
-      'total lost to sinks',
-      yuan(v.totals.sinks.amount),
-      ...ruleCells(report, v.totals.sinks.byRule),
-      '',
-    ]);
-    bold.push(rows.length);
-    rows.push([
-      '拟返还',
-      `proposed return（直接 ${yuan(v.totals.proposedReturn.direct)}，按比例 ${yuan(v.totals.proposedReturn.proportional)}）`,
-      yuan(v.totals.proposedReturn.amount),
-      ...ruleCells(report, v.totals.proposedReturn.byRule),
-      '',
-    ]);
+    const total = (zh: string, en: string, f: { amount: number; byRule: Record<TraceRule, number> }) => {
+      bold.push(rows.length);
+      rows.push([zh, en, yuan(f.amount), ...ruleCells(report, f.byRule), '']);
+    };
+    total('在账合计', 'total located', v.totals.located);
+    total('冻结合计', 'total frozen', v.totals.frozen);
+    total('流失合计', 'total lost to sinks', v.totals.sinks);
+    const ret = v.totals.proposedReturn;
+    total('拟返还', `proposed return（直接 ${yuan(ret.direct)}，按比例 ${yuan(ret.proportional)}）`, ret);
     pdf.table(vCols, rows, { bold });
   }
 

@@ -64,62 +64,27 @@ export async function renderFundReportXlsx(report: FundReport): Promise<Buffer> 
     [['项目', 'item'], ['代码', 'key'], ['金额（元）', 'yuan'], ['金额（分）', 'fen'], ...ruleHeaders],
     [30, 22, 18, 16, 16, 16, 16, 16],
   );
-  const same = (x: number) => rules.map(() => x);
+  /** A summary figure: the same under every rule (a plain amount) or one per rule. */
+  type Figure = number | { amount: number; byRule: Record<TraceRule, number> };
+  const row = (label: string, key: string, figure: Figure, perRuleColumns = true): Cell[] => {
+    const amount = typeof figure === 'number' ? figure : figure.amount;
+    const byRule = typeof figure === 'number' ? rules.map(() => figure) : perRule(figure.byRule);
+    return [label, key, yuanNumber(amount), amount, ...(perRuleColumns ? byRule : [])];
+  };
   const summaryRows: Cell[][] = [
-    ['受害人申报损失合计', 'loss', yuanNumber(s.loss), s.loss, ...same(s.loss)],
-    ['账本所见受害人转出', 'sent', yuanNumber(s.sent), s.sent, ...same(s.sent)],
-    ['账本未见的损失', 'notInLedger', yuanNumber(s.notInLedger), s.notInLedger, ...same(s.notInLedger)],
-    [
-      '已查明在账资金',
-      'located',
-      yuanNumber(s.located.amount),
-      s.located.amount,
-      ...perRule(s.located.byRule),
-    ],
-    [
-      '流入去向终端（已流失）',
-      'lostToSinks',
-      yuanNumber(s.lostToSinks.amount),
-      s.lostToSinks.amount,
-      ...perRule(s.lostToSinks.byRule),
-    ],
-    ['冻结金额合计', 'frozen', yuanNumber(s.frozen), s.frozen, ...same(s.frozen)],
-    [
-      '其中受害人资金',
-      'frozenVictimMoney',
-      yuanNumber(s.frozenVictimMoney.amount),
-      s.frozenVictimMoney.amount,
-      ...perRule(s.frozenVictimMoney.byRule),
-    ],
-    [
-      '冻结超出账本余额',
-      'frozenBeyondTrace',
-      yuanNumber(s.frozenBeyondTrace),
-      s.frozenBeyondTrace,
-      ...same(s.frozenBeyondTrace),
-    ],
-    [
-      `记录缺口（${s.gaps.count} 处）`,
-      'gaps',
-      yuanNumber(s.gaps.amount),
-      s.gaps.amount,
-      ...same(s.gaps.amount),
-    ],
-    [
-      '拟返还合计',
-      'proposedReturn',
-      yuanNumber(s.proposedReturn.amount),
-      s.proposedReturn.amount,
-      ...perRule(s.proposedReturn.byRule),
-    ],
-    ['其中直接返还', 'proposedDirect', yuanNumber(s.proposedDirect), s.proposedDirect],
-    [
-      '其中按比例返还（须公告）',
-      'proposedProportional',
-      yuanNumber(s.proposedProportional),
-      s.proposedProportional,
-    ],
-    ['继续冻结', 'remainingFrozen', yuanNumber(s.remainingFrozen), s.remainingFrozen],
+    row('受害人申报损失合计', 'loss', s.loss),
+    row('账本所见受害人转出', 'sent', s.sent),
+    row('账本未见的损失', 'notInLedger', s.notInLedger),
+    row('已查明在账资金', 'located', s.located),
+    row('流入去向终端（已流失）', 'lostToSinks', s.lostToSinks),
+    row('冻结金额合计', 'frozen', s.frozen),
+    row('其中受害人资金', 'frozenVictimMoney', s.frozenVictimMoney),
+    row('冻结超出账本余额', 'frozenBeyondTrace', s.frozenBeyondTrace),
+    row(`记录缺口（${s.gaps.count} 处）`, 'gaps', s.gaps.amount),
+    row('拟返还合计', 'proposedReturn', s.proposedReturn),
+    row('其中直接返还', 'proposedDirect', s.proposedDirect, false),
+    row('其中按比例返还（须公告）', 'proposedProportional', s.proposedProportional, false),
+    row('继续冻结', 'remainingFrozen', s.remainingFrozen, false),
   ];
   for (const r of summaryRows) sum.addRow(r);
   sum.addRow([]);
@@ -199,7 +164,7 @@ export async function renderFundReportXlsx(report: FundReport): Promise<Buffer> 
   );
   for (const a of report.accounts) {
     const head = [a.id, a.institution ?? '', a.holder ?? '', a.sink ?? '', a.balance, a.frozen];
-    if (a.origins.length === 0) as.addRow([...head, '', '', 0, 0, ...same(0), 0, '']);
+    if (a.origins.length === 0) as.addRow([...head, '', '', 0, 0, ...rules.map(() => 0), 0, '']);
     for (const o of a.origins)
       as.addRow([
         ...head,
