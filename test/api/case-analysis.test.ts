@@ -1,10 +1,7 @@
 /** Graph, trace, rule comparison and the live event stream of a case. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { residentIdCheckChar } from '../../src/engines/identity/resident-id.js';
-import { addLedgerTransfers } from '../../src/services/case-ledger.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
-
-const validId = (first17: string) => first17 + residentIdCheckChar(first17);
+import { enterSmallCase, victimReport } from '../helpers/small-case.js';
 
 describe('case analysis', () => {
   let t: TestApp;
@@ -13,52 +10,17 @@ describe('case analysis', () => {
   let baseUrl: string;
 
   const intake = (idFirst17: string, account: string, amount: number, time: string) =>
-    analyst.request('POST', '/api/cases', {
-      scamType: 'order-brushing',
-      narrative: '',
-      victim: {
-        name: `受害人${idFirst17.slice(-3)}`,
-        idNumber: validId(idFirst17),
-        phone: '13800138000',
-        address: '',
-        unitId: 1,
-      },
-      payments: [
-        { time, amount, channel: 'bank-transfer', institution: 'ICBC', account, accountName: '骡子' },
-      ],
-    });
+    analyst.request(
+      'POST',
+      '/api/cases',
+      victimReport(idFirst17, `受害人${idFirst17.slice(-3)}`, account, amount, time),
+    );
 
   beforeAll(async () => {
     t = await createTestApp();
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     analyst = await t.login('analyst');
-    caseId = (
-      await intake('42010219800101001', '6222020000000000001', 100_000_00, '2026-11-20T10:00:00+08:00')
-    ).json().case.id;
-    await t.ctx.store.db.transaction().execute((trx) =>
-      addLedgerTransfers(
-        trx,
-        caseId,
-        'detail-query',
-        'R1',
-        [
-          {
-            from: { institution: 'ICBC', account: '6222020000000000001', holder: '骡子' },
-            to: { institution: 'CCB', account: '6217000000000002', holder: '二级' },
-            amount: 60_000_00,
-            at: '2026-11-20T10:05:00+08:00',
-          },
-          {
-            from: { institution: 'ICBC', account: '6222020000000000001', holder: '骡子' },
-            to: { institution: 'ALIPAY', account: 'MERCHANT-1', holder: '商户', sink: 'merchant' },
-            amount: 30_000_00,
-            at: '2026-11-20T10:06:00+08:00',
-          },
-        ],
-        new Date().toISOString(),
-        1,
-      ),
-    );
+    ({ caseId } = await enterSmallCase(t, analyst, '受害人001'));
   });
   afterAll(async () => t?.close());
 

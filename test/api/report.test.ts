@@ -3,16 +3,10 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FundReport } from '../../src/engines/fund-report/index.js';
 import { ledgerFingerprint } from '../../src/engines/fund-report/index.js';
-import { residentIdCheckChar } from '../../src/engines/identity/resident-id.js';
 import { TRACE_RULES } from '../../src/engines/tracing/index.js';
-import { addLedgerTransfers } from '../../src/services/case-ledger.js';
 import { resolveCjkFont, XLSX_SHEETS } from '../../src/services/fund-report/index.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
-
-const validId = (first17: string) => first17 + residentIdCheckChar(first17);
-const MULE = 'ICBC/6222020000000000001';
-const LEVEL2 = 'CCB/6217000000000002';
-const MERCHANT = 'ALIPAY/MERCHANT-1';
+import { enterSmallCase, LEVEL2, MERCHANT, MULE } from '../helpers/small-case.js';
 
 describe('fund analysis report of a case', () => {
   let t: TestApp;
@@ -23,53 +17,7 @@ describe('fund analysis report of a case', () => {
   beforeAll(async () => {
     t = await createTestApp();
     analyst = await t.login('analyst');
-    const created = await analyst.request('POST', '/api/cases', {
-      scamType: 'order-brushing',
-      narrative: '',
-      victim: {
-        name: '周丽华',
-        idNumber: validId('42010219800101001'),
-        phone: '13800138000',
-        address: '',
-        unitId: 1,
-      },
-      payments: [
-        {
-          time: '2026-11-20T10:00:00+08:00',
-          amount: 100_000_00,
-          channel: 'bank-transfer',
-          institution: 'ICBC',
-          account: '6222020000000000001',
-          accountName: '骡子',
-        },
-      ],
-    });
-    caseId = created.json().case.id;
-    caseNo = created.json().case.caseNo ?? created.json().case.case_no;
-    await t.ctx.store.db.transaction().execute((trx) =>
-      addLedgerTransfers(
-        trx,
-        caseId,
-        'detail-query',
-        'R1',
-        [
-          {
-            from: { institution: 'ICBC', account: '6222020000000000001', holder: '骡子' },
-            to: { institution: 'CCB', account: '6217000000000002', holder: '二级' },
-            amount: 60_000_00,
-            at: '2026-11-20T10:05:00+08:00',
-          },
-          {
-            from: { institution: 'ICBC', account: '6222020000000000001', holder: '骡子' },
-            to: { institution: 'ALIPAY', account: 'MERCHANT-1', holder: '商户', sink: 'merchant' },
-            amount: 30_000_00,
-            at: '2026-11-20T10:06:00+08:00',
-          },
-        ],
-        new Date().toISOString(),
-        1,
-      ),
-    );
+    ({ caseId, caseNo } = await enterSmallCase(t, analyst, '周丽华'));
     // Frozen amounts as the freeze feedback would leave them: the level-2 account only partly.
     const freeze = (institution: string, amount: number) =>
       t.ctx.store.db
@@ -80,14 +28,6 @@ describe('fund analysis report of a case', () => {
         .execute();
     await freeze('ICBC', 10_000_00);
     await freeze('CCB', 45_000_00);
-    if (!caseNo)
-      caseNo = (
-        await t.ctx.store.db
-          .selectFrom('fraud_case')
-          .select('case_no')
-          .where('id', '=', caseId)
-          .executeTakeFirstOrThrow()
-      ).case_no;
   });
   afterAll(async () => t?.close());
 
