@@ -1,16 +1,16 @@
 import { LockOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Descriptions, Drawer, Empty, Form, Input, Modal, Table, Tag } from 'antd';
+import { Alert, App, Button, Descriptions, Drawer, Empty, Table, Tag } from 'antd';
 import { useState } from 'react';
 import type { CaseEvent, CaseGraph, DisposalRequest, TraceDocument } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
+import { ReasonModal } from '../components/reason-modal.js';
 import { caseApi } from './case-api.js';
 import { formatCaseTime } from './case-format.js';
 import { codeLabel, STATE_COLOURS } from './labels.js';
 import { formatYuan } from './money.js';
 
 // The server's minimum (POST /accounts/exclude: reason of 2 to 500 characters).
-const REASON_MIN = 2;
 
 function eventKey(e: CaseEvent): string | undefined {
   const detail = e.detail as { key?: unknown } | null;
@@ -62,8 +62,6 @@ export function AccountDrawer({
   const { message, modal } = App.useApp();
   const showError = useShowError();
   const [excluding, setExcluding] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
   const account = graph?.accounts.find((a) => a.key === nodeKey);
   const victim = graph?.victims.find((v) => v.key === nodeKey);
   const inflow = graph?.edges.filter((e) => e.to === nodeKey) ?? [];
@@ -74,26 +72,11 @@ export function AccountDrawer({
     ? requests.filter((r) => r.account === account.account && r.institution === account.institution)
     : [];
 
-  const exclude = async () => {
+  const exclude = async (reason: string) => {
     if (account === undefined) return;
-    let reason: string;
-    try {
-      ({ reason } = await form.validateFields());
-    } catch {
-      return;
-    }
-    setBusy(true);
-    try {
-      await caseApi.exclude(caseId, account.key, reason.trim());
-      void message.success(t('account.excluded'));
-      setExcluding(false);
-      form.resetFields();
-      onChanged();
-    } catch (error) {
-      showError(error);
-    } finally {
-      setBusy(false);
-    }
+    await caseApi.exclude(caseId, account.key, reason);
+    void message.success(t('account.excluded'));
+    onChanged();
   };
 
   const confirmation =
@@ -240,31 +223,18 @@ export function AccountDrawer({
               {t('account.exclude')}
             </Button>
           )}
-          <Modal
+          <ReasonModal
             open={excluding}
             title={t('account.excludeTitle', { account: account.account })}
-            onCancel={() => setExcluding(false)}
-            onOk={exclude}
+            explain={t('account.excludeExplain')}
+            label={t('account.reason')}
             okText={t('account.exclude')}
-            okButtonProps={{ danger: true }}
-            cancelText={t('common.cancel')}
-            confirmLoading={busy}
-            destroyOnHidden
-          >
-            <p>{t('account.excludeExplain')}</p>
-            <Form form={form} layout="vertical" requiredMark={false}>
-              <Form.Item
-                label={t('account.reason')}
-                name="reason"
-                rules={[
-                  { required: true, whitespace: true, message: t('account.reasonRequired') },
-                  { min: REASON_MIN, message: t('account.reasonTooShort', { min: REASON_MIN }) },
-                ]}
-              >
-                <Input.TextArea rows={3} maxLength={500} />
-              </Form.Item>
-            </Form>
-          </Modal>
+            danger
+            requiredText={t('account.reasonRequired')}
+            tooShortText={(min) => t('account.reasonTooShort', { min })}
+            onSubmit={exclude}
+            onClose={() => setExcluding(false)}
+          />
         </>
       )}
       {victim !== undefined && (

@@ -5,15 +5,14 @@ import {
   PauseCircleOutlined,
   PlayCircleOutlined,
 } from '@ant-design/icons';
-import { App, Button, Empty, Form, Input, Modal, Space, Spin } from 'antd';
+import { App, Button, Empty, Modal, Space, Spin } from 'antd';
 import { useState } from 'react';
 import type { CaseSummary, FundReport, TraceRule } from '../api/types.js';
 import { useShowError } from '../api/use-api.js';
 import { useI18n } from '../i18n/i18n-context.js';
+import { ReasonModal } from '../components/reason-modal.js';
 import { caseApi } from './case-api.js';
 import { ReportView } from './report-view.js';
-
-const REASON_MIN = 2;
 
 /** Pause or resume the automatic disposal; the server records the reason on the timeline. */
 export function AutomationControl({
@@ -27,32 +26,14 @@ export function AutomationControl({
 }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const showError = useShowError();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
   const paused = summary.automation === 'paused';
   const target = paused ? 'running' : 'paused';
 
-  const submit = async () => {
-    let reason: string;
-    try {
-      ({ reason } = await form.validateFields());
-    } catch {
-      return;
-    }
-    setBusy(true);
-    try {
-      const next = await caseApi.setAutomation(summary.id, target, reason.trim());
-      void message.success(paused ? t('automation.resumed') : t('automation.pausedDone'));
-      setOpen(false);
-      form.resetFields();
-      onChanged(next);
-    } catch (error) {
-      showError(error);
-    } finally {
-      setBusy(false);
-    }
+  const submit = async (reason: string) => {
+    const next = await caseApi.setAutomation(summary.id, target, reason);
+    void message.success(paused ? t('automation.resumed') : t('automation.pausedDone'));
+    onChanged(next);
   };
 
   if (!mayWrite) return null;
@@ -65,30 +46,17 @@ export function AutomationControl({
       >
         {paused ? t('automation.resume') : t('automation.pause')}
       </Button>
-      <Modal
+      <ReasonModal
         open={open}
         title={paused ? t('automation.resumeTitle') : t('automation.pauseTitle')}
-        onCancel={() => setOpen(false)}
-        onOk={submit}
+        explain={paused ? t('automation.resumeExplain') : t('automation.pauseExplain')}
+        label={t('automation.reason')}
         okText={paused ? t('automation.resume') : t('automation.pause')}
-        cancelText={t('common.cancel')}
-        confirmLoading={busy}
-        destroyOnHidden
-      >
-        <p>{paused ? t('automation.resumeExplain') : t('automation.pauseExplain')}</p>
-        <Form form={form} layout="vertical" requiredMark={false}>
-          <Form.Item
-            label={t('automation.reason')}
-            name="reason"
-            rules={[
-              { required: true, whitespace: true, message: t('automation.reasonRequired') },
-              { min: REASON_MIN, message: t('automation.reasonTooShort', { min: REASON_MIN }) },
-            ]}
-          >
-            <Input.TextArea rows={3} maxLength={500} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        requiredText={t('automation.reasonRequired')}
+        tooShortText={(min) => t('automation.reasonTooShort', { min })}
+        onSubmit={submit}
+        onClose={() => setOpen(false)}
+      />
     </>
   );
 }

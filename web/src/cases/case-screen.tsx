@@ -32,6 +32,7 @@ import { caseApi } from './case-api.js';
 import { formatCaseTime } from './case-format.js';
 import { CaseTimeline } from './case-timeline.js';
 import { graphFromReport, toFlowModel } from './graph-model.js';
+import { IntakeNotices } from './intake-notices.js';
 import { codeLabel, institutionName, scamTypeName } from './labels.js';
 import { MoneyFlowGraph } from './money-flow-graph.js';
 import { formatYuan } from './money.js';
@@ -225,39 +226,13 @@ function Artefacts({ detail }: { detail: CaseDetail }) {
           },
         ]}
       />
-      {detail.warnings.length > 0 && (
-        <Alert
-          type="warning"
-          showIcon
-          title={t('intake.warningsTitle', { count: detail.warnings.length })}
-          description={
-            <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-              {detail.warnings.map((w) => (
-                <li key={`${w.field}-${w.code}`}>
-                  <code>{w.field}</code> — {w.message}
-                </li>
-              ))}
-            </ul>
-          }
-        />
-      )}
-      {detail.links.length > 0 && (
-        <Alert
-          type="info"
-          showIcon
-          title={t('intake.linkedTitle')}
-          description={
-            <Space wrap>
-              {detail.links.map((l) => (
-                <Link key={l.caseId} to={`/cases/${l.caseId}`}>
-                  {l.caseNo}
-                  {t('punct.paren', { text: l.reason })}
-                </Link>
-              ))}
-            </Space>
-          }
-        />
-      )}
+      <IntakeNotices
+        warnings={detail.warnings}
+        links={detail.links.map((l) => ({
+          caseId: l.caseId,
+          label: `${l.caseNo}${t('punct.paren', { text: l.reason })}`,
+        }))}
+      />
     </Space>
   );
 }

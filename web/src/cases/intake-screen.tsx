@@ -27,6 +27,7 @@ import { buildUnitTree, type UnitTreeNode, useUnitScope } from '../layout/unit-s
 import { caseApi } from './case-api.js';
 import { beijingIso, fieldPath } from './case-format.js';
 import { intakeErrorText } from './intake-errors.js';
+import { IntakeNotices } from './intake-notices.js';
 import { formatYuan, parseYuanToFen } from './money.js';
 
 const CHANNELS: readonly PaymentChannel[] = [
@@ -151,38 +152,10 @@ function Saved({ result, onAnother }: { result: IntakeResult; onAnother(): void 
         ]}
       >
         <Space orientation="vertical" size={12} style={{ width: '100%', maxWidth: 760, margin: '0 auto' }}>
-          {result.warnings.length > 0 && (
-            <Alert
-              type="warning"
-              showIcon
-              title={t('intake.warningsTitle', { count: result.warnings.length })}
-              description={
-                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                  {result.warnings.map((w) => (
-                    <li key={`${w.field}-${w.code}`}>
-                      <code>{w.field}</code> — {w.message}
-                    </li>
-                  ))}
-                </ul>
-              }
-            />
-          )}
-          {result.linkedCases.length > 0 && (
-            <Alert
-              type="info"
-              showIcon
-              title={t('intake.linkedTitle')}
-              description={
-                <Space wrap>
-                  {result.linkedCases.map((id) => (
-                    <Link key={id} to={`/cases/${id}`}>
-                      #{id}
-                    </Link>
-                  ))}
-                </Space>
-              }
-            />
-          )}
+          <IntakeNotices
+            warnings={result.warnings}
+            links={result.linkedCases.map((id) => ({ caseId: id, label: `#${id}` }))}
+          />
         </Space>
       </Result>
     </Card>
