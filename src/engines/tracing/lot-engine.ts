@@ -37,7 +37,8 @@ export interface FastTraceResult {
 /**
  * Lot nodes, 16 bytes each, interleaved in one buffer: amount at f[2i] (Float64), origin at
  * i[4i+2] and the one link at i[4i+3] (Int32 views of the same bytes). Freed nodes are chained
- * through the link into a free list. Grows by half.
+ * through the link into a free list. Doubles when full: few large allocations, each of which
+ * makes V8 run a full garbage collection (external memory pressure).
  */
 class LotPool {
   f: Float64Array;
@@ -62,7 +63,7 @@ class LotPool {
       return n;
     }
     if (this.top === this.f.length >> 1) {
-      const b = new ArrayBuffer(Math.ceil((this.top * 3) / 2) * 16);
+      const b = new ArrayBuffer(this.top * 2 * 16);
       new Uint8Array(b).set(new Uint8Array(this.f.buffer));
       this.f = new Float64Array(b);
       this.i = new Int32Array(b);
@@ -453,15 +454,8 @@ function gapColumns(ledger: CompiledLedger): GapCols {
   return { transfer, amount };
 }
 
-/** Sizes the sink table from the number of transfers into sinks and the origins there are. */
 function sinkTable(ledger: CompiledLedger): SinkTable {
-  let intoSinks = 0;
-  let sinks = 0;
-  for (let a = 0; a < ledger.isSink.length; a++) sinks += ledger.isSink[a]!;
-  if (sinks === 0) return new SinkTable(16);
-  for (let i = 0; i < ledger.transferCount; i++) intoSinks += ledger.isSink[ledger.to[i]!]!;
-  // most transfers into a sink add to an existing (sink, origin): start at a quarter and grow
-  return new SinkTable(Math.min(intoSinks >> 2, sinks * ledger.originIds.length));
+  return new SinkTable(ledger.isSink);
 }
 
 // ---- lot lists ----------------------------------------------------------------------------------
@@ -519,7 +513,7 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const acc = new Int32Array(2 * nAcc).fill(NIL); // head 2a, tail 2a+1
   markSinks(ledger, acc, 2, 0, SINK);
   markSinks(ledger, acc, 2, 1, SINK);
-  const pool = new LotPool(nAcc >> 2);
+  const pool = new LotPool(nAcc >> 1);
   const sinks = sinkTable(ledger);
   const S = new Scratch();
   const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
@@ -623,7 +617,7 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const nAcc = ledger.accountIds.length;
   const acc = new Int32Array(nAcc).fill(NIL); // top a
   markSinks(ledger, acc, 1, 0, SINK);
-  const pool = new LotPool(nAcc >> 2);
+  const pool = new LotPool(nAcc >> 1);
   const sinks = sinkTable(ledger);
   const S = new Scratch();
   const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
@@ -941,8 +935,8 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
 
 /**
  * Final holdings per account, origins ascending. Lists (lists[a·stride+off] is the first node)
- * and runs (meta at a·metaStride+metaOff) are summed by origin in a dense scratch; sinks come
- * from the hash table, bucketed by sink with a counting sort.
+ * and runs (meta at a·metaStride+metaOff) are summed by origin in a dense scratch; a sink's
+ * pairs come from its table and are sorted by origin.
  */
 function buildHoldings(
   ledger: CompiledLedger,
@@ -967,25 +961,9 @@ function buildHoldings(
   let top = 0;
   const sums = new Float64Array(nOrig);
   const touched = new Int32Array(nOrig);
-  // Sinks: bucket the hash table by sink (counting sort).
-  const { keySink, keyOrigin } = sinks;
-  const keyAmount = sinks.amount;
-  const sinkCount = new Int32Array(n + 1);
-  for (let i = 0; i < keySink.length; i++) {
-    const s = keySink[i]!;
-    if (s !== -1) sinkCount[s + 1]!++;
-  }
-  for (let a = 0; a < n; a++) sinkCount[a + 1]! += sinkCount[a]!;
-  const sinkOrigin = new Int32Array(sinks.size);
-  const sinkAmount = new Float64Array(sinks.size);
-  const fill = sinkCount.slice(0, n);
-  for (let i = 0; i < keySink.length; i++) {
-    const s = keySink[i]!;
-    if (s === -1) continue;
-    const k = fill[s]!++;
-    sinkOrigin[k] = keyOrigin[i]!;
-    sinkAmount[k] = keyAmount[i]!;
-  }
+  // one sink's pairs at a time (a sink holds at most one pair per origin)
+  const sinkOrigin = new Int32Array(nOrig);
+  const sinkAmount = new Float64Array(nOrig);
   const F = pool ? pool.f : new Float64Array(0);
   const I = pool ? pool.i : new Int32Array(0);
   const AO = arena ? arena.o : new Int32Array(0);
@@ -993,13 +971,12 @@ function buildHoldings(
   for (let a = 0; a < n; a++) {
     start[a] = top;
     if (isSink[a] === 1) {
-      const lo = sinkCount[a]!;
-      const hi = sinkCount[a + 1]!;
-      for (let k = lo; k < hi; k++) sums[sinkOrigin[k]!] = sinkAmount[k]!;
-      const keys = sinkOrigin.subarray(lo, hi).sort();
-      if (top + keys.length > outO.length) [outO, outA] = grow(outO, outA, top + keys.length);
-      for (let k = 0; k < keys.length; k++) {
-        const o = keys[k]!;
+      const k = sinks.collect(a, sinkOrigin, sinkAmount, 0);
+      for (let j = 0; j < k; j++) sums[sinkOrigin[j]!] = sinkAmount[j]!;
+      const keys = sinkOrigin.subarray(0, k).sort();
+      if (top + k > outO.length) [outO, outA] = grow(outO, outA, top + k);
+      for (let j = 0; j < k; j++) {
+        const o = keys[j]!;
         outO[top] = o;
         outA[top] = sums[o]!;
         sums[o] = 0;
@@ -1060,7 +1037,8 @@ function buildHoldings(
     }
   }
   start[n] = top;
-  return { start, origin: outO.slice(0, top), amount: outA.slice(0, top) };
+  // views, not copies: a copy of this size would cost a full garbage collection
+  return { start, origin: outO.subarray(0, top), amount: outA.subarray(0, top) };
 }
 
 function grow(o: Int32Array, a: Float64Array, need: number): [Int32Array, Float64Array] {

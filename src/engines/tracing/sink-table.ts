@@ -1,68 +1,129 @@
 /**
- * Money held by sinks, as an open-addressing hash table on (sink, origin) — sinks are credited
+ * Money held by sinks: per sink a small open-addressing hash table on origin — sinks are credited
  * and never debited, so they need no order until the end; a sorted run per sink cost an O(n)
- * insertion for every new origin. Linear probing, load ≤ 1/2, three parallel typed arrays
- * (keySink Int32 | keyOrigin Int32 | amount Float64 = 16 bytes a slot); keySink -1 is empty.
+ * insertion for every new origin. Every sink's table is a block of its own in one arena (origin
+ * Int32 | amount Float64, 12 bytes a slot; origin -1 is empty), so the sinks a gang is using stay
+ * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4; a
+ * table that fills up moves to a block twice the size and its old block goes to a free list of
+ * its size for the next sink that grows.
  */
+const EMPTY = -1;
+
 export class SinkTable {
-  /** the slots, read directly by the engine when it builds the holdings */
-  keySink: Int32Array;
-  keyOrigin: Int32Array;
-  amount: Float64Array;
-  private mask: number;
+  /** sink number of each account (-1: not a sink) */
+  private readonly slot: Int32Array;
+  /** per sink: block start, capacity (a power of two), number of origins */
+  private readonly start: Int32Array;
+  private readonly cap: Int32Array;
+  private readonly count: Int32Array;
+  private o: Int32Array;
+  private x: Float64Array;
+  private top = 0;
+  private readonly freeHead = new Int32Array(32).fill(-1);
+  /** (sink, origin) pairs held */
   size = 0;
 
-  constructor(capacity = 1024) {
-    let cap = 1024;
-    while (cap < capacity * 2) cap *= 2;
-    this.keySink = new Int32Array(cap).fill(-1);
-    this.keyOrigin = new Int32Array(cap);
-    this.amount = new Float64Array(cap);
-    this.mask = cap - 1;
+  constructor(isSink: Uint8Array) {
+    const n = isSink.length;
+    this.slot = new Int32Array(n).fill(-1);
+    let sinks = 0;
+    for (let a = 0; a < n; a++) if (isSink[a] === 1) this.slot[a] = sinks++;
+    this.start = new Int32Array(sinks);
+    this.cap = new Int32Array(sinks);
+    this.count = new Int32Array(sinks);
+    this.o = new Int32Array(Math.max(1024, sinks * 16));
+    this.x = new Float64Array(this.o.length);
+    for (let k = 0; k < sinks; k++) {
+      this.start[k] = this.alloc(0);
+      this.cap[k] = 8;
+    }
   }
 
   get byteLength(): number {
-    return this.keySink.byteLength * 2 + this.amount.byteLength;
+    return this.slot.byteLength + this.start.byteLength * 3 + this.o.byteLength + this.x.byteLength;
+  }
+
+  /** A block of 8·2^c slots, all empty. */
+  private alloc(c: number): number {
+    const size = 8 << c;
+    let s = this.freeHead[c]!;
+    if (s !== -1) this.freeHead[c] = this.o[s + 1]!;
+    else {
+      if (this.top + size > this.o.length) {
+        const cap = Math.max(this.o.length * 2, this.top + size);
+        const o = new Int32Array(cap);
+        o.set(this.o.subarray(0, this.top));
+        const x = new Float64Array(cap);
+        x.set(this.x.subarray(0, this.top));
+        this.o = o;
+        this.x = x;
+      }
+      s = this.top;
+      this.top += size;
+    }
+    this.o.fill(EMPTY, s, s + size);
+    return s;
   }
 
   add(sink: number, origin: number, x: number): void {
-    const ks = this.keySink;
-    const ko = this.keyOrigin;
-    let h = Math.imul(sink, 0x9e3779b1) ^ origin;
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
-    let i = (h ^ (h >>> 15)) & this.mask;
+    const k = this.slot[sink]!;
+    const s = this.start[k]!;
+    const mask = this.cap[k]! - 1;
+    const o = this.o;
+    const h = Math.imul(origin, 0x9e3779b1);
+    let i = (h ^ (h >>> 15)) & mask;
     for (;;) {
-      const s = ks[i]!;
-      if (s === -1) break;
-      if (s === sink && ko[i] === origin) {
-        this.amount[i]! += x;
+      const oo = o[s + i]!;
+      if (oo === origin) {
+        this.x[s + i]! += x;
         return;
       }
-      i = (i + 1) & this.mask;
+      if (oo === EMPTY) break;
+      i = (i + 1) & mask;
     }
-    ks[i] = sink;
-    ko[i] = origin;
-    this.amount[i] = x;
-    if (++this.size * 2 > ks.length) this.rehash();
+    o[s + i] = origin;
+    this.x[s + i] = x;
+    this.size++;
+    if (++this.count[k]! * 4 > (mask + 1) * 3) this.grow(k);
   }
 
-  private rehash(): void {
-    const ks = this.keySink;
-    const ko = this.keyOrigin;
-    const am = this.amount;
-    const cap = ks.length * 2;
-    this.keySink = new Int32Array(cap).fill(-1);
-    this.keyOrigin = new Int32Array(cap);
-    this.amount = new Float64Array(cap);
-    this.mask = cap - 1;
-    this.size = 0;
-    for (let i = 0; i < ks.length; i++) if (ks[i] !== -1) this.add(ks[i]!, ko[i]!, am[i]!);
+  private grow(k: number): void {
+    const s = this.start[k]!;
+    const cap = this.cap[k]!;
+    const c = 31 - Math.clz32(cap) - 3;
+    const s2 = this.alloc(c + 1);
+    const o = this.o;
+    const x = this.x;
+    const mask = 2 * cap - 1;
+    for (let j = 0; j < cap; j++) {
+      const origin = o[s + j]!;
+      if (origin === EMPTY) continue;
+      const h = Math.imul(origin, 0x9e3779b1);
+      let i = (h ^ (h >>> 15)) & mask;
+      while (o[s2 + i] !== EMPTY) i = (i + 1) & mask;
+      o[s2 + i] = origin;
+      x[s2 + i] = x[s + j]!;
+    }
+    o[s + 1] = this.freeHead[c]!;
+    this.freeHead[c] = s;
+    this.start[k] = s2;
+    this.cap[k] = 2 * cap;
   }
 
-  /** Calls back for every (origin, amount) of every sink, in no particular order. */
-  forEach(fn: (sink: number, origin: number, amount: number) => void): void {
-    const ks = this.keySink;
-    for (let i = 0; i < ks.length; i++) if (ks[i] !== -1) fn(ks[i]!, this.keyOrigin[i]!, this.amount[i]!);
+  /** Writes the (origin, amount) pairs of one sink at `at` of the given arrays, in no order; returns how many. */
+  collect(sink: number, origins: Int32Array, amounts: Float64Array, at: number): number {
+    const k = this.slot[sink]!;
+    if (k < 0) return 0;
+    const s = this.start[k]!;
+    const cap = this.cap[k]!;
+    let w = at;
+    for (let j = 0; j < cap; j++) {
+      const origin = this.o[s + j]!;
+      if (origin === EMPTY) continue;
+      origins[w] = origin;
+      amounts[w] = this.x[s + j]!;
+      w++;
+    }
+    return w - at;
   }
 }

@@ -19,7 +19,15 @@ const ROLES = ['victim', 'own', 'third-party', 'unknown'] as const;
 const time = (m: number) => `2023-05-01T10:${String(m).padStart(2, '0')}:00+08:00`;
 
 /** Random ledger: few ids so money mixes, few distinct times so ties are common. */
-const makeLedgerArb = (maxParties: number, maxTransfers: number) =>
+const makeLedgerArb = (
+  maxParties: number,
+  maxTransfers: number,
+  amount: fc.Arbitrary<number> = fc.oneof(
+    fc.integer({ min: 1, max: 1000 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.integer({ min: 1, max: 2 ** 40 }),
+  ),
+) =>
   fc
     .record({
       roles: fc.array(fc.constantFrom(...ROLES), { minLength: 1, maxLength: maxParties }),
@@ -34,11 +42,7 @@ const makeLedgerArb = (maxParties: number, maxTransfers: number) =>
         fc.record({
           from: fc.nat(20),
           to: fc.nat(20),
-          amount: fc.oneof(
-            fc.integer({ min: 1, max: 1000 }),
-            fc.integer({ min: 1, max: 3 }),
-            fc.integer({ min: 1, max: 2 ** 40 }),
-          ),
+          amount,
           minute: fc.nat(8),
         }),
         { minLength: 1, maxLength: maxTransfers },
@@ -71,6 +75,16 @@ const ledgerArb = makeLedgerArb(5, 30);
 /** Many origins per account: exercises the sorted merge and the many-remainders path. */
 const wideLedgerArb = makeLedgerArb(40, 120);
 
+/**
+ * Amounts whose products pass 2^53 while balances stay near 2^35: the pro-rata split's chunked
+ * exact path (and, above 2^35, the BigInt one).
+ */
+const bigAmountLedgerArb = makeLedgerArb(
+  6,
+  40,
+  fc.oneof(fc.integer({ min: 2 ** 24, max: 2 ** 31 }), fc.integer({ min: 1, max: 1000 })),
+);
+
 const RUNS = { numRuns: 150 };
 
 describe('tracing properties', () => {
@@ -93,6 +107,17 @@ describe('tracing properties', () => {
           expect(fastTrace(compiled, rule)).toEqual(referenceTrace(compiled, rule));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('the engines also agree on amounts whose pro-rata products pass 2^53', () => {
+    fc.assert(
+      fc.property(bigAmountLedgerArb, (ledger) => {
+        const compiled = compileLedger(ledger);
+        for (const rule of TRACE_RULES)
+          expect(fastTrace(compiled, rule)).toEqual(referenceTrace(compiled, rule));
+      }),
+      { numRuns: 100 },
     );
   });
 
