@@ -1,5 +1,5 @@
 import { App } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatDateTime } from '../format.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { lookup } from '../i18n/translate.js';
@@ -62,16 +62,43 @@ export function useApiData<T>(
   load: (signal: AbortSignal) => Promise<T>,
   deps: readonly unknown[],
 ): Loaded<T> {
+  const live = useLiveData(load, deps);
+  return { data: live.data ?? undefined, loading: live.loading, reload: live.refresh };
+}
+
+export interface LiveData<T> {
+  /** undefined while the first load runs; null when the endpoint answered 404 (not there yet). */
+  data: T | null | undefined;
+  loading: boolean;
+  refresh(): void;
+}
+
+/**
+ * The loader behind both hooks: a refresh keeps the old data on screen until the new one arrives
+ * (live updates must not flash a spinner), a change of deps starts from scratch, and `null` from
+ * the loader means "not available" (an endpoint that answered 404).
+ */
+export function useLiveData<T>(
+  load: (signal: AbortSignal) => Promise<T | null>,
+  deps: readonly unknown[],
+): LiveData<T> {
   const showError = useShowError();
-  const [data, setData] = useState<T | undefined>(undefined);
+  const [data, setData] = useState<T | null | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is re-created each render; deps name what it reads.
+  // A change of deps (not a refresh) starts from scratch.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deps name what `load` reads.
+  useEffect(() => setData(undefined), deps);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deps name what `load` reads.
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
-    load(controller.signal)
+    loadRef
+      .current(controller.signal)
       .then((value) => {
         if (!controller.signal.aborted) setData(value);
       })
@@ -84,6 +111,6 @@ export function useApiData<T>(
     return () => controller.abort();
   }, [...deps, generation]);
 
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, loading, reload };
+  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
+  return { data, loading, refresh };
 }

@@ -19,7 +19,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client.js';
 import type { CaseDetail, CaseSummary, TraceRule } from '../api/types.js';
-import { useApiData } from '../api/use-api.js';
+import { useApiData, useLiveData } from '../api/use-api.js';
 import { useMe } from '../auth/session-context.js';
 import { useI18n } from '../i18n/i18n-context.js';
 import { StatementsPanel } from '../imports/statements-panel.js';
@@ -39,7 +39,6 @@ import { formatYuan } from './money.js';
 import { RequestTracker } from './request-tracker.js';
 import { RuleSwitch, TracingPanel } from './tracing-panel.js';
 import { type CaseChange, useCaseEvents } from './use-case-events.js';
-import { useLiveData } from './use-live-data.js';
 
 const LIVE_BADGE = { connecting: 'default', live: 'success', polling: 'warning' } as const;
 
