@@ -124,6 +124,8 @@ export async function startRig(options: {
   mode: Mode;
   faults: string;
   seed: number;
+  /** The simulator's preset scenario (default: 'default'); the load addresses its mule accounts. */
+  scenario?: string;
 }): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'levee-bench-data-'));
   const stream = `LEVEE_BENCH_${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -142,6 +144,7 @@ export async function startRig(options: {
     mode: 'child',
     faults: options.faults,
     seed: options.seed,
+    scenario: options.scenario,
     callbackUrl: `${url}/gateway/callbacks`,
   });
   const simPid = childPids().find((pid) => !before.has(pid));

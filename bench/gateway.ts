@@ -8,6 +8,7 @@
  *   npm run bench -- gateway [--requests 5000] [--batch 100] [--rate max,50] [--paced-seconds 20]
  *                            [--faults none,latency] [--databases sqlite,postgres]
  *                            [--modes in-process,jetstream-1,jetstream-2] [--warmup 300] [--no-direct]
+ *                            [--scenario default]
  *
  * Rows with offered "max" enqueue everything at once: req/s = requests / (first enqueue → last
  * feedback), and the latency is mostly time spent queued. Paced rows offer a fixed rate for
@@ -16,6 +17,9 @@
  * from the same profile for the same institutions. CPU ms/req: the API process (enqueue, callbacks,
  * in-process dispatch and the load generator), the workers together, the simulator. The "direct
  * client" row is the baseline without Levee: protocol client → simulator → a bare callback sink.
+ * The load goes round-robin over the scenario's mule accounts (default: 26 accounts at 24
+ * institutions, so each account collects hundreds of stop-payments and each feedback lists all of
+ * them as prior holds; `--scenario interception`: 261 accounts at 97 institutions).
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -62,6 +66,7 @@ export async function main(args: string[]): Promise<void> {
   const warmup = Number(arg(args, 'warmup', '300'));
   const pacedSeconds = Number(arg(args, 'paced-seconds', '20'));
   const direct = !args.includes('--no-direct');
+  const scenario = arg(args, 'scenario', 'default');
   const rates = arg(args, 'rate', 'max,50')
     .split(',')
     .map((r) => (r === 'max' ? undefined : Number(r)));
@@ -73,7 +78,7 @@ export async function main(args: string[]): Promise<void> {
     modes = modes.filter((m) => m.kind !== 'jetstream');
   }
   console.log(
-    `Gateway: ${requests} requests per row (half holder queries, half stop-payments), ${batch} per enqueue transaction, ` +
+    `Gateway: scenario ${scenario}, ${requests} requests per row (half holder queries, half stop-payments), ${batch} per enqueue transaction, ` +
       `after ${warmup} warm-up requests; simulator in a child process; ${cpus().length} CPUs, load average ${loadavg()} at start`,
   );
   console.log(
@@ -99,7 +104,7 @@ export async function main(args: string[]): Promise<void> {
           try {
             // A paced row offers `rate` per second for pacedSeconds: latency below saturation.
             const n = rate ? Math.min(requests, Math.round(rate * pacedSeconds)) : requests;
-            await row(database, mode, faults, rate, { requests: n, batch, warmup });
+            await row(database, mode, faults, rate, { requests: n, batch, warmup, scenario });
           } catch (error) {
             console.log(
               `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | failed: ${(error as Error).message} |`,
@@ -142,9 +147,9 @@ async function row(
   mode: Mode,
   faults: string,
   rate: number | undefined,
-  sizes: { requests: number; batch: number; warmup: number },
+  sizes: { requests: number; batch: number; warmup: number; scenario: string },
 ): Promise<void> {
-  const rig = await startRig({ database, mode, faults, seed: SEED });
+  const rig = await startRig({ database, mode, faults, seed: SEED, scenario: sizes.scenario });
   try {
     const clock = new FeedbackClock(rig);
     const targets = await targetsOf(rig);

@@ -32,6 +32,9 @@ import type { GatewayService } from './gateway.service.js';
 import { MicroBatch } from './micro-batch.js';
 import { TokenBuckets } from './token-buckets.js';
 
+/** Exchanges with one institution on their way at once (each may carry a batch). */
+const EXCHANGES_PER_INSTITUTION = 2;
+
 export interface DispatcherOptions {
   /** Requests leased per poll. */
   readonly batch?: number;
@@ -61,12 +64,15 @@ export class Dispatcher {
   private inFlight = 0;
   private warnedNoKeys = false;
   private readonly buckets = new TokenBuckets();
-  /** Rows ready to send, by institution, gathered until the next turn of the event loop. */
+  /** Rows ready to send, by institution, and the exchanges with it on their way. */
   private readonly outgoing = new Map<
     string,
-    { row: GatewayRequestRow; done: () => void; failed: (e: unknown) => void }[]
+    {
+      queue: { row: GatewayRequestRow; done: () => void; failed: (e: unknown) => void }[];
+      inFlight: number;
+      scheduled: boolean;
+    }
   >();
-  private outgoingScheduled = false;
   /** Institutions that answered that they have no batch endpoint. */
   private readonly singleOnly = new Set<string>();
   /** The last tick leased fewer rows than it could because too many were in flight. */
@@ -133,14 +139,14 @@ export class Dispatcher {
   ) {
     this.owner = options.owner ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.opts = {
-      batch: options.batch ?? 256,
+      batch: options.batch ?? 64,
       leaseMarginMs: options.leaseMarginMs ?? 5_000,
       pollMs: options.pollMs ?? 250,
       maxAttempts: options.maxAttempts ?? 12,
       backoffBaseMs: options.backoffBaseMs ?? 200,
       backoffCapMs: options.backoffCapMs ?? 60_000,
       pollAfterMs: options.pollAfterMs ?? 30_000,
-      concurrency: options.concurrency ?? 512,
+      concurrency: options.concurrency ?? 256,
       batchSend: options.batchSend ?? true,
     };
   }
@@ -260,39 +266,55 @@ export class Dispatcher {
   }
 
   /**
-   * Send `row` together with whatever else for its institution becomes ready in this turn of the
-   * event loop: one request alone, two or more in one batch exchange. Resolves once its outcome
-   * is stored.
+   * Send `row` together with whatever else for its institution is ready: one request alone, two
+   * or more in one batch exchange. At most `EXCHANGES_PER_INSTITUTION` exchanges with one
+   * institution are on their way at a time; what becomes ready meanwhile waits for the next, so
+   * batches grow with the load and a quiet institution gets each request at once. Resolves once
+   * its outcome is stored.
    */
   private dispatch(client: InstitutionClient, row: GatewayRequestRow): Promise<void> {
     return new Promise<void>((done, failed) => {
-      const list = this.outgoing.get(row.institution_code);
-      if (list) list.push({ row, done, failed });
-      else this.outgoing.set(row.institution_code, [{ row, done, failed }]);
-      if (this.outgoingScheduled) return;
-      this.outgoingScheduled = true;
-      setImmediate(() => {
-        this.outgoingScheduled = false;
-        const groups = [...this.outgoing];
-        this.outgoing.clear();
-        for (const [institution, entries] of groups) {
-          for (let i = 0; i < entries.length; i += BATCH_MAX_ITEMS) {
-            const chunk = entries.slice(i, i + BATCH_MAX_ITEMS);
-            this.sendGroup(
-              client,
-              institution,
-              chunk.map((e) => e.row),
-            ).then(
-              () => {
-                for (const e of chunk) e.done();
-              },
-              (error: unknown) => {
-                for (const e of chunk) e.failed(error);
-              },
-            );
-          }
-        }
-      });
+      const code = row.institution_code;
+      let lane = this.outgoing.get(code);
+      if (!lane) {
+        lane = { queue: [], inFlight: 0, scheduled: false };
+        this.outgoing.set(code, lane);
+      }
+      lane.queue.push({ row, done, failed });
+      this.pump(client, code);
+    });
+  }
+
+  private pump(client: InstitutionClient, code: string): void {
+    const lane = this.outgoing.get(code);
+    if (!lane || lane.scheduled || lane.queue.length === 0) return;
+    if (lane.inFlight >= EXCHANGES_PER_INSTITUTION) return;
+    lane.scheduled = true;
+    // On the next turn of the event loop: rows leased in this one go along.
+    setImmediate(() => {
+      lane.scheduled = false;
+      while (lane.inFlight < EXCHANGES_PER_INSTITUTION && lane.queue.length > 0) {
+        const chunk = lane.queue.splice(0, this.opts.batchSend ? BATCH_MAX_ITEMS : 1);
+        lane.inFlight++;
+        this.sendGroup(
+          client,
+          code,
+          chunk.map((e) => e.row),
+        )
+          .then(
+            () => {
+              for (const e of chunk) e.done();
+            },
+            (error: unknown) => {
+              for (const e of chunk) e.failed(error);
+            },
+          )
+          .finally(() => {
+            lane.inFlight--;
+            if (lane.queue.length > 0) this.pump(client, code);
+            else if (lane.inFlight === 0) this.outgoing.delete(code);
+          });
+      }
     });
   }
 

@@ -407,17 +407,19 @@ export class GatewayService {
     items: readonly { feedback: Feedback; via: 'callback' | 'poll' }[],
   ): Promise<(GatewayRequestRow | 'duplicate' | LeveeError)[]> {
     const now = this.clock.now().toISOString();
+    // Serialised once: the feedback row and the request row store the same text.
+    const texts = items.map(({ feedback }) => JSON.stringify(feedback));
     return this.db.transaction().execute(async (trx) => {
       const fresh = await insertFeedbackMany(
         trx,
-        items.map(({ feedback, via }) => ({
+        items.map(({ feedback, via }, i) => ({
           feedback_id: feedback.feedbackId,
           request_id: feedback.requestId,
           institution_code: feedback.institution,
           seq: feedback.seq,
           type: feedback.type,
           result: feedback.result,
-          body: JSON.stringify(feedback),
+          body: texts[i]!,
           received_at: now,
           via,
         })),
@@ -429,7 +431,7 @@ export class GatewayService {
       );
       const refusedFresh: string[] = [];
       const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = [];
-      for (const { feedback } of items) {
+      for (const [i, { feedback }] of items.entries()) {
         // The first of several items with one feedbackId is the new one; the others repeat it.
         const isFresh = fresh.delete(feedback.feedbackId);
         const request = requests.get(feedback.requestId);
@@ -456,7 +458,7 @@ export class GatewayService {
           const stored = await updateRequestReturning(trx, request.id, {
             state: executed ? 'executed' : 'failed',
             result: feedback.result,
-            feedback: JSON.stringify(feedback),
+            feedback: texts[i]!,
             held_amount: typeof body?.heldAmount === 'number' ? body.heldAmount : request.held_amount,
             deadline_at:
               typeof body?.expiresAt === 'string'

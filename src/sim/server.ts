@@ -78,6 +78,8 @@ export interface CallbackStats {
   givenUp: number;
   dropped: number;
   duplicated: number;
+  /** Callbacks that carried more than one feedback (each counts in `sent` per feedback). */
+  batches: number;
 }
 
 export interface SimServer {
@@ -159,6 +161,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     givenUp: 0,
     dropped: 0,
     duplicated: 0,
+    batches: 0,
   };
   const attempts = options.callbackAttempts ?? 8;
   const callbackUrl = options.callbackUrl ? new URL(options.callbackUrl) : undefined;
@@ -214,6 +217,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       ...(batch ? {} : { idempotencyKey: items[0]!.feedback.feedbackId }),
     });
     stats.sent += items.length;
+    if (batch) stats.batches++;
     let taken: boolean[] = items.map(() => false);
     try {
       const response = await undiciRequest(callbackUrl, {
