@@ -20,11 +20,16 @@ import {
   type DisposalAction,
   type DisposalPolicy,
   decideActions,
+  onwardAccounts,
 } from '../engines/disposal/policy.js';
 import { compileLedger } from '../engines/tracing/index.js';
 import { poisonReach } from '../engines/tracing/poison.js';
 import type { FeedbackEvent, GatewayService, RequestDraft } from '../gateway/gateway.service.js';
-import type { Feedback, TransactionQueryResult } from '../institution-protocol/schemas.js';
+import type {
+  Feedback,
+  SubscriptionReport,
+  TransactionQueryResult,
+} from '../institution-protocol/schemas.js';
 import type { Db } from '../repositories/audit.repository.js';
 import { findCase, insertEvent } from '../repositories/case.repository.js';
 import type { Database, GatewayRequestRow } from '../storage/schema.js';
@@ -42,6 +47,7 @@ const KIND_OF_TYPE: Record<string, ActionKind> = {
   freeze: 'freeze',
   'stop-payment-renewal': 'renew-stop-payment',
   'freeze-extension': 'extend-freeze',
+  subscription: 'dynamic-query',
 };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
@@ -59,6 +65,21 @@ export class DisposalService {
   private readonly again = new Set<number>();
   private readonly settled = new Set<() => void>();
   private gate: DisposalGate | undefined;
+  /** Per case: its linked cases and each account's victims' money, from the last snapshot. */
+  private readonly lastView = new Map<
+    number,
+    {
+      caseIds: number[];
+      accounts: Map<string, { located: number; firstVictimMoneyAt: number | null }>;
+      /** A recent stop-payment or detail query of the case is still unanswered. */
+      chasing: boolean;
+    }
+  >();
+  /** Per case, per account: the hold a freeze converts or a renewal renews, from the last snapshot. */
+  private readonly holdIds = new Map<
+    number,
+    Map<string, { stop?: string | undefined; freeze?: string | undefined }>
+  >();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -68,8 +89,13 @@ export class DisposalService {
     private readonly events: CaseEvents,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly policy: DisposalPolicy = DEFAULT_POLICY,
+    private policy: DisposalPolicy = DEFAULT_POLICY,
   ) {}
+
+  /** Replace the written policy's parameters (tests and benchmarks compare variants). */
+  setPolicy(policy: DisposalPolicy): void {
+    this.policy = policy;
+  }
 
   /** Hold actions back until the gate allows them (benchmarks); undefined removes the gate. */
   setGate(gate: DisposalGate | undefined): void {
@@ -99,6 +125,19 @@ export class DisposalService {
     this.running.set(caseId, run);
   }
 
+  private readonly rechecks = new Map<number, NodeJS.Timeout>();
+
+  /** Examine a case again after `ms` wall milliseconds (once per case at a time). */
+  private recheck(caseId: number, ms = 250): void {
+    if (this.rechecks.has(caseId)) return;
+    const timer = setTimeout(() => {
+      this.rechecks.delete(caseId);
+      this.schedule(caseId);
+    }, ms);
+    timer.unref();
+    this.rechecks.set(caseId, timer);
+  }
+
   /** Resolves when no case is being examined (tests and the benchmark wait on it). */
   idle(): Promise<void> {
     if (this.running.size === 0) return Promise.resolve();
@@ -121,84 +160,98 @@ export class DisposalService {
     if (found?.automation !== 'running' || found.status !== 'open') return [];
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now().getTime();
-    let actions = decideActions(snapshots, this.policy, now);
+    const chasing = this.lastView.get(caseId)?.chasing ?? false;
+    // What waits while the case is chasing is looked at again shortly even if no answer comes.
+    if (chasing) this.recheck(caseId);
+    let actions = decideActions(snapshots, this.policy, now, { chasing });
     const gate = this.gate;
     if (gate) {
       const byKey = new Map(snapshots.map((s) => [s.key, s]));
       actions = actions.filter((a) => (gate.notBefore(caseId, a, byKey.get(a.key)) ?? now) <= now);
     }
     if (actions.length === 0) return actions;
-    const at = this.clock.now().toISOString();
-    const enqueued: number[] = [];
-    await this.db.transaction().execute(async (trx) => {
-      for (const action of actions) {
-        if (action.kind === 'trail-ended') {
-          await this.setAccountState(trx, caseId, action, 'trail-ended');
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: 'account.trail-ended',
-            actor: 'automation',
-            summary: `${action.institution} ${action.account}：${action.reason}`,
-            detail: JSON.stringify({ key: action.key }),
-          });
-          continue;
-        }
-        if (action.kind === 'freeze-needs-confirmation') {
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: 'decision.confirm-freeze',
-            actor: 'automation',
-            summary: `${action.institution} ${action.account}：${action.reason}`,
-            detail: JSON.stringify({ key: action.key, amount: action.amount }),
-          });
-          continue;
-        }
-        const draft = await this.draftFor(trx, caseId, action);
-        if (!draft) continue;
-        try {
-          const result = await this.gateway.enqueue(trx, {
-            caseId,
-            institution: action.institution,
-            draft,
-            reason: action.reason,
-            createdBy: 'automation',
-          });
-          enqueued.push(result.id);
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: `request.${draft.type}`,
-            actor: 'automation',
-            summary: `${labelOf(draft.type)} → ${action.institution} ${action.account}${action.amount ? ` ${yuan(action.amount)}` : ''}：${action.reason}`,
-            detail: JSON.stringify({ requestId: result.requestId, key: action.key }),
-          });
-        } catch (error) {
-          // A request the gateway will not take (no endpoint for that institution, malformed number):
-          // say so on the timeline for an analyst instead of retrying forever.
-          if (!(error instanceof LeveeError)) throw error;
-          await this.setAccountState(
-            trx,
-            caseId,
-            action,
-            'trail-ended',
-            `cannot send ${draft.type}: ${error.message}`,
-          );
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: 'request.refused-locally',
-            actor: 'automation',
-            summary: `无法向 ${action.institution} 发送 ${labelOf(draft.type)}：${error.message}`,
-            detail: JSON.stringify({ key: action.key }),
-          });
-        }
-      }
-    });
+    const enqueued = await this.db.transaction().execute((trx) => this.write(trx, caseId, actions));
     this.gateway.kick(enqueued);
     this.events.publish(caseId, 'timeline', 'requests', 'graph');
     return actions;
+  }
+
+  /**
+   * Write the policy's actions for a case in `trx`: each request with its timeline entry saying
+   * why. Stop-payments and freezes go first (the dispatcher sends in that order). Returns the
+   * outbox ids to kick after the commit.
+   */
+  private async write(trx: Db, caseId: number, actions: readonly DisposalAction[]): Promise<number[]> {
+    const at = this.clock.now().toISOString();
+    const enqueued: number[] = [];
+    const urgent = (a: DisposalAction) => (a.kind === 'stop-payment' || a.kind === 'freeze' ? 0 : 1);
+    const ordered = [...actions].sort((x, y) => urgent(x) - urgent(y));
+    for (const action of ordered) {
+      if (action.kind === 'trail-ended') {
+        await this.setAccountState(trx, caseId, action, 'trail-ended');
+        await insertEvent(trx, {
+          case_id: caseId,
+          at,
+          kind: 'account.trail-ended',
+          actor: 'automation',
+          summary: `${action.institution} ${action.account}：${action.reason}`,
+          detail: JSON.stringify({ key: action.key }),
+        });
+        continue;
+      }
+      if (action.kind === 'freeze-needs-confirmation') {
+        await insertEvent(trx, {
+          case_id: caseId,
+          at,
+          kind: 'decision.confirm-freeze',
+          actor: 'automation',
+          summary: `${action.institution} ${action.account}：${action.reason}`,
+          detail: JSON.stringify({ key: action.key, amount: action.amount }),
+        });
+        continue;
+      }
+      const draft = this.draftFor(caseId, action);
+      if (!draft) continue;
+      try {
+        const result = await this.gateway.enqueue(trx, {
+          caseId,
+          institution: action.institution,
+          draft,
+          reason: action.reason,
+          createdBy: 'automation',
+          renews: 'holdRequestId' in draft ? draft.holdRequestId : undefined,
+        });
+        enqueued.push(result.id);
+        await insertEvent(trx, {
+          case_id: caseId,
+          at,
+          kind: `request.${draft.type}`,
+          actor: 'automation',
+          summary: `${labelOf(draft.type)} → ${action.institution} ${action.account}${action.amount ? ` ${yuan(action.amount)}` : ''}：${action.reason}`,
+          detail: JSON.stringify({ requestId: result.requestId, key: action.key }),
+        });
+      } catch (error) {
+        // A request the gateway will not take (no endpoint for that institution, malformed number):
+        // say so on the timeline for an analyst instead of retrying forever.
+        if (!(error instanceof LeveeError)) throw error;
+        await this.setAccountState(
+          trx,
+          caseId,
+          action,
+          'trail-ended',
+          `cannot send ${draft.type}: ${error.message}`,
+        );
+        await insertEvent(trx, {
+          case_id: caseId,
+          at,
+          kind: 'request.refused-locally',
+          actor: 'automation',
+          summary: `无法向 ${action.institution} 发送 ${labelOf(draft.type)}：${error.message}`,
+          detail: JSON.stringify({ key: action.key }),
+        });
+      }
+    }
+    return enqueued;
   }
 
   /** The policy's view of every account of a case, from the ledger and the outbox. */
@@ -239,9 +292,20 @@ export class DisposalService {
       const key = holdAccount.get(r.renews_request_id);
       if (key) byAccount.set(key, [...(byAccount.get(key) ?? []), r]);
     }
+    const awaiting = await this.awaitingConfirmation(snapshot.caseIds);
     const now = this.clock.now().getTime();
     const out: AccountSnapshot[] = [];
     const seen = new Set<string>();
+    this.holdIds.set(caseId, new Map());
+    const view = new Map<string, { located: number; firstVictimMoneyAt: number | null }>();
+    const chaseSince = now - (this.policy.chaseMinutes ?? 0) * 60_000;
+    const chasing = requests.some(
+      (r) =>
+        PENDING.has(r.state) &&
+        (r.type === 'stop-payment' || r.type === 'transaction-query') &&
+        Date.parse(r.created_at) > chaseSince,
+    );
+    this.lastView.set(caseId, { caseIds: snapshot.caseIds, accounts: view, chasing });
     for (const a of snapshot.accounts) {
       const key = accountKey(a.institution_code, a.account);
       if (seen.has(key)) continue;
@@ -250,11 +314,7 @@ export class DisposalService {
       const pending = new Set<ActionKind>();
       for (const r of rs)
         if (PENDING.has(r.state) && KIND_OF_TYPE[r.type]) pending.add(KIND_OF_TYPE[r.type]!);
-      if (
-        a.state !== 'frozen' &&
-        a.freeze_confirmed === 0 &&
-        (await this.awaitingConfirmation(snapshot.caseIds, key))
-      )
+      if (a.state !== 'frozen' && a.freeze_confirmed === 0 && awaiting.has(key))
         pending.add('freeze-needs-confirmation');
       const queries = rs.filter(
         (r) => r.type === 'transaction-query' && r.state !== 'failed' && r.state !== 'dead',
@@ -273,18 +333,19 @@ export class DisposalService {
       const stopCameBackEmpty =
         lastEmpty !== undefined &&
         (!lastAnswer || Date.parse(lastAnswer.executed_at ?? '') < Date.parse(lastEmpty.executed_at ?? ''));
-      const liveHold = (types: string[]) =>
-        [...rs]
-          .reverse()
-          .find(
-            (r) =>
-              types.includes(r.type) &&
-              r.state === 'executed' &&
-              r.deadline_at !== null &&
-              Date.parse(r.deadline_at) > now,
-          );
-      const stop = liveHold(['stop-payment', 'stop-payment-renewal']);
-      const freeze = liveHold(['freeze', 'freeze-extension']);
+      const holds = liveHolds(rs, now);
+      // The stop-payment a freeze converts and a renewal renews: the oldest one still in place.
+      const stop = holds.stops[0];
+      const freeze = [...holds.freezes].sort((x, y) => x.expiresAt - y.expiresAt)[0];
+      this.holdIds.get(caseId)!.set(key, { stop: stop?.requestId, freeze: freeze?.requestId });
+      const subscribed = rs.some(
+        (r) =>
+          r.type === 'subscription' &&
+          r.state === 'executed' &&
+          r.result !== 'rejected' &&
+          subscriptionUntil(r) > now,
+      );
+      view.set(key, { located: located.get(key) ?? 0, firstVictimMoneyAt: firstReached.get(key) ?? null });
       out.push({
         key,
         institution: a.institution_code,
@@ -298,15 +359,17 @@ export class DisposalService {
         detailQueried: queries.length > 0,
         detailAnsweredNoOutflow: answeredNoOutflow,
         pending,
-        stopped: stop && !freeze ? Number(stop.held_amount ?? 0) : 0,
-        frozen: freeze ? Number(freeze.held_amount ?? 0) : 0,
-        stopExpiresAt: stop?.deadline_at ? Date.parse(stop.deadline_at) : null,
-        stopRenewalsUsed: rs.filter((r) => r.type === 'stop-payment-renewal' && r.state === 'executed')
-          .length,
-        freezeExpiresAt: freeze?.deadline_at ? Date.parse(freeze.deadline_at) : null,
+        stopped: stop?.held ?? 0,
+        frozen: holds.freezes.reduce((sum, f) => sum + f.held, 0),
+        stopExpiresAt: stop?.expiresAt ?? null,
+        stopRenewalsUsed: stop?.renewals ?? 0,
+        freezeExpiresAt: freeze?.expiresAt ?? null,
         freezeConfirmed: a.freeze_confirmed === 1,
         stopCameBackEmpty,
         emptyStops: emptyStops.length,
+        holdTarget: holds.target,
+        stopTarget: stop?.target ?? 0,
+        subscribed,
       });
     }
     return out;
@@ -318,6 +381,7 @@ export class DisposalService {
     const caseId = request.case_id;
     const at = this.clock.now().toISOString();
     const where = `${request.institution_code} ${request.account ?? ''}`.trim();
+    const pushed: number[] = [];
     await this.db.transaction().execute(async (trx) => {
       const account = request.account
         ? await trx
@@ -377,6 +441,40 @@ export class DisposalService {
             summary: `明细反馈（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}`,
             detail: JSON.stringify({ requestId: request.request_id }),
           });
+          pushed.push(...(await this.pushOnward(trx, caseId, account, body.transfers as DetailMovement[])));
+          break;
+        }
+        case 'subscription-report': {
+          // A standing query reporting movements since its last report: the same as a detail answer
+          // for the case ledger (money leaving for the next level, more money arriving).
+          const body = feedback.body as SubscriptionReport | undefined;
+          if (!body || !account) break;
+          const added = await this.recordDetail(
+            trx,
+            caseId,
+            request.institution_code,
+            account.account,
+            account.holder_name,
+            account.level,
+            { ...body, name: account.holder_name, from: at, to: at },
+            request.request_id,
+            at,
+            false,
+          );
+          await trx
+            .updateTable('case_account')
+            .set({ balance: body.balance, updated_at: at })
+            .where('id', '=', account.id)
+            .execute();
+          await insertEvent(trx, {
+            case_id: caseId,
+            at,
+            kind: 'answer.subscription-report',
+            actor: request.institution_code,
+            summary: `动态报告第${body.reportNumber}次（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}，可用 ${yuan(body.availableBalance)}`,
+            detail: JSON.stringify({ requestId: request.request_id }),
+          });
+          pushed.push(...(await this.pushOnward(trx, caseId, account, body.transfers as DetailMovement[])));
           break;
         }
         case 'stop-payment':
@@ -389,11 +487,22 @@ export class DisposalService {
           const frozen = feedback.type.startsWith('freeze');
           const target = account ?? (await this.accountOfHold(trx, caseId, request.renews_request_id));
           if (target && body) {
+            // What the account's holds of this case held at their answers, this one included (a
+            // top-up adds to a hold in place; a freeze takes over the stop-payment it converts).
+            const rows = await trx
+              .selectFrom('gateway_request')
+              .selectAll()
+              .where('case_id', '=', caseId)
+              .where('institution_code', '=', target.institution_code)
+              .where('account', '=', target.account)
+              .execute();
+            const holds = liveHolds(rows, this.clock.now().getTime());
+            const total = [...holds.stops, ...holds.freezes].reduce((sum, h) => sum + h.held, 0);
             await trx
               .updateTable('case_account')
               .set({
                 state: frozen ? 'frozen' : target.state === 'frozen' ? 'frozen' : 'stop-paid',
-                frozen_amount: body.heldAmount,
+                frozen_amount: Math.max(total, body.heldAmount),
                 balance: body.balance,
                 updated_at: at,
               })
@@ -422,8 +531,101 @@ export class DisposalService {
           });
       }
     });
+    this.gateway.kick(pushed);
     this.events.publish(caseId, 'timeline', 'requests', 'graph');
     this.schedule(caseId);
+  }
+
+  /**
+   * The next level, straight from an answer: the accounts this one sent money to after the
+   * victims' money reached it get what the policy gives a new account holding the provisional
+   * figure (`onwardAccounts`), in the answer's own transaction — without waiting for the re-trace
+   * of the whole case, which follows and corrects the amounts. Accounts any request of the case
+   * (or a linked case) already concerns are left to that re-trace.
+   */
+  private async pushOnward(
+    trx: Db,
+    caseId: number,
+    source: { institution_code: string; account: string; level: number },
+    movements: readonly DetailMovement[],
+  ): Promise<number[]> {
+    const last = this.lastView.get(caseId);
+    const view = last?.accounts.get(accountKey(source.institution_code, source.account));
+    if (!last || !view) return [];
+    const outflows = movements
+      .filter((m) => m.direction === 'out' && sinkOf(m) === null && m.counterparty.accountNumber !== '')
+      .map((m) => ({
+        key: accountKey(m.counterparty.institution, m.counterparty.accountNumber),
+        institution: m.counterparty.institution,
+        account: m.counterparty.accountNumber,
+        holder: m.counterparty.name,
+        amount: m.amount,
+        at: Date.parse(m.time),
+      }));
+    const onward = onwardAccounts(view, outflows);
+    if (onward.length === 0) return [];
+    const found = await trx
+      .selectFrom('fraud_case')
+      .select(['automation', 'status'])
+      .where('id', '=', caseId)
+      .executeTakeFirst();
+    if (found?.automation !== 'running' || found.status !== 'open') return [];
+    const numbers = onward.map((o) => o.account);
+    const concerned = new Set(
+      (
+        await trx
+          .selectFrom('gateway_request')
+          .select(['institution_code', 'account'])
+          .where('case_id', 'in', last.caseIds)
+          .where('account', 'in', numbers)
+          .execute()
+      ).map((r) => accountKey(r.institution_code, r.account!)),
+    );
+    const accounts = new Map(
+      (
+        await trx
+          .selectFrom('case_account')
+          .select(['institution_code', 'account', 'state', 'sink', 'freeze_confirmed'])
+          .where('case_id', '=', caseId)
+          .where('account', 'in', numbers)
+          .execute()
+      ).map((a) => [accountKey(a.institution_code, a.account), a]),
+    );
+    const snapshots: AccountSnapshot[] = [];
+    for (const o of onward) {
+      const a = accounts.get(o.key);
+      if (!a || concerned.has(o.key)) continue;
+      snapshots.push({
+        ...o,
+        level: source.level + 1,
+        state: a.state as AccountSnapshot['state'],
+        sink: a.sink,
+        detailQueried: false,
+        detailAnsweredNoOutflow: false,
+        pending: new Set(),
+        stopped: 0,
+        frozen: 0,
+        stopExpiresAt: null,
+        stopRenewalsUsed: 0,
+        freezeExpiresAt: null,
+        freezeConfirmed: a.freeze_confirmed === 1,
+        holdTarget: 0,
+        stopTarget: 0,
+        subscribed: false,
+      });
+    }
+    const now = this.clock.now().getTime();
+    const from = `${source.institution_code} ${source.account}`;
+    let actions = decideActions(snapshots, this.policy, now).map((a) => ({
+      ...a,
+      reason: `${a.reason}（据上一级 ${from} 的反馈即时推送，金额暂按其转入额计，全案重新追踪后补足）`,
+    }));
+    const gate = this.gate;
+    if (gate) {
+      const byKey = new Map(snapshots.map((s) => [s.key, s]));
+      actions = actions.filter((a) => (gate.notBefore(caseId, a, byKey.get(a.key)) ?? now) <= now);
+    }
+    return actions.length > 0 ? this.write(trx, caseId, actions) : [];
   }
 
   /** Turn a detail answer into case-ledger transfers; returns how many were new. */
@@ -437,6 +639,7 @@ export class DisposalService {
     body: TransactionQueryResult,
     requestId: string,
     at: string,
+    opening = true,
   ): Promise<number> {
     const self = { institution, account, holder };
     const victimInflows = await trx
@@ -507,7 +710,7 @@ export class DisposalService {
     }
     // The balance before the first movement answered is money that was there before the window:
     // the account's opening balance, the oldest money in it.
-    const first = body.transfers[0];
+    const first = opening ? body.transfers[0] : undefined;
     if (first) {
       const before =
         first.direction === 'in' ? first.balanceAfter - first.amount : first.balanceAfter + first.amount;
@@ -541,19 +744,20 @@ export class DisposalService {
       .executeTakeFirst();
   }
 
-  private async awaitingConfirmation(caseIds: number[], key: string): Promise<boolean> {
-    const row = await this.db
+  /** Accounts for which the policy has asked an analyst to confirm a freeze. */
+  private async awaitingConfirmation(caseIds: number[]): Promise<Set<string>> {
+    const rows = await this.db
       .selectFrom('case_event')
-      .select('id')
+      .select('detail')
       .where('case_id', 'in', caseIds)
       .where('kind', '=', 'decision.confirm-freeze')
-      .where('detail', 'like', `%"key":"${key}"%`)
-      .executeTakeFirst();
-    return row !== undefined;
+      .execute();
+    return new Set(rows.map((r) => (JSON.parse(r.detail ?? '{}') as { key?: string }).key ?? ''));
   }
 
-  private async draftFor(trx: Db, caseId: number, action: DisposalAction): Promise<RequestDraft | undefined> {
+  private draftFor(caseId: number, action: DisposalAction): RequestDraft | undefined {
     const account = { number: action.account, name: action.holder };
+    const holds = this.holdIds.get(caseId)?.get(action.key);
     switch (action.kind) {
       case 'detail-query':
         return {
@@ -562,47 +766,24 @@ export class DisposalService {
           from: new Date(action.from!).toISOString(),
           to: new Date(action.to!).toISOString(),
         };
+      case 'dynamic-query':
+        return { type: 'subscription', account, until: new Date(action.to!).toISOString() };
       case 'stop-payment':
         return { type: 'stop-payment', account, amount: action.amount! };
-      case 'freeze': {
-        const stop = await this.latestHold(trx, caseId, action, ['stop-payment']);
+      case 'freeze':
         return {
           type: 'freeze',
           account,
           amount: action.amount!,
-          ...(stop ? { convertsStopPayment: stop } : {}),
+          ...(holds?.stop ? { convertsStopPayment: holds.stop } : {}),
         };
-      }
-      case 'renew-stop-payment': {
-        const stop = await this.latestHold(trx, caseId, action, ['stop-payment']);
-        return stop ? { type: 'stop-payment-renewal', holdRequestId: stop } : undefined;
-      }
-      case 'extend-freeze': {
-        const freeze = await this.latestHold(trx, caseId, action, ['freeze']);
-        return freeze ? { type: 'freeze-extension', holdRequestId: freeze } : undefined;
-      }
+      case 'renew-stop-payment':
+        return holds?.stop ? { type: 'stop-payment-renewal', holdRequestId: holds.stop } : undefined;
+      case 'extend-freeze':
+        return holds?.freeze ? { type: 'freeze-extension', holdRequestId: holds.freeze } : undefined;
       default:
         return undefined;
     }
-  }
-
-  private async latestHold(
-    trx: Db,
-    caseId: number,
-    action: DisposalAction,
-    types: string[],
-  ): Promise<string | undefined> {
-    const row = await trx
-      .selectFrom('gateway_request')
-      .select('request_id')
-      .where('case_id', '=', caseId)
-      .where('institution_code', '=', action.institution)
-      .where('account', '=', action.account)
-      .where('type', 'in', types)
-      .where('state', '=', 'executed')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    return row?.request_id;
   }
 
   private async setAccountState(
@@ -771,4 +952,75 @@ function labelOf(type: string): string {
       } as Record<string, string>
     )[type] ?? type
   );
+}
+
+interface LiveHold {
+  readonly requestId: string;
+  readonly target: number;
+  readonly held: number;
+  readonly expiresAt: number;
+  readonly renewals: number;
+}
+
+/**
+ * The holds an account's requests have put in place and that are still running: stop-payments not
+ * yet turned into a freeze (oldest first) and freezes, each with what it asked for, what it held
+ * at its answer and its end after renewals; and `target`, what they and the holds still on their
+ * way ask for in total (a hold keeps taking money arriving later up to its amount).
+ */
+export function liveHolds(
+  rs: readonly GatewayRequestRow[],
+  now: number,
+): { stops: LiveHold[]; freezes: LiveHold[]; target: number } {
+  const converted = new Set<string>();
+  for (const r of rs)
+    if (r.type === 'freeze' && (r.state === 'executed' || PENDING.has(r.state))) {
+      const body = JSON.parse(r.body) as { convertsStopPayment?: string };
+      if (body.convertsStopPayment && r.result !== 'rejected') converted.add(body.convertsStopPayment);
+    }
+  const renewed = new Map<string, { expiresAt: number; count: number }>();
+  for (const r of rs)
+    if (
+      (r.type === 'stop-payment-renewal' || r.type === 'freeze-extension') &&
+      r.state === 'executed' &&
+      r.renews_request_id &&
+      r.deadline_at
+    ) {
+      const before = renewed.get(r.renews_request_id);
+      renewed.set(r.renews_request_id, {
+        expiresAt: Math.max(before?.expiresAt ?? 0, Date.parse(r.deadline_at)),
+        count: (before?.count ?? 0) + 1,
+      });
+    }
+  const stops: LiveHold[] = [];
+  const freezes: LiveHold[] = [];
+  let target = 0;
+  for (const r of rs) {
+    if (r.type !== 'stop-payment' && r.type !== 'freeze') continue;
+    const asked = r.amount ?? Number.MAX_SAFE_INTEGER;
+    if (PENDING.has(r.state)) {
+      if (!(r.type === 'stop-payment' && converted.has(r.request_id))) target += asked;
+      continue;
+    }
+    if (r.state !== 'executed' || r.result === 'rejected' || !r.deadline_at) continue;
+    const renewal = renewed.get(r.request_id);
+    const expiresAt = Math.max(Date.parse(r.deadline_at), renewal?.expiresAt ?? 0);
+    if (expiresAt <= now) continue;
+    if (r.type === 'stop-payment' && converted.has(r.request_id)) continue;
+    const hold = {
+      requestId: r.request_id,
+      target: asked,
+      held: Number(r.held_amount ?? 0),
+      expiresAt,
+      renewals: renewal?.count ?? 0,
+    };
+    target += asked;
+    (r.type === 'stop-payment' ? stops : freezes).push(hold);
+  }
+  return { stops, freezes, target };
+}
+
+function subscriptionUntil(r: GatewayRequestRow): number {
+  const until = (JSON.parse(r.body) as { until?: string }).until;
+  return until ? Date.parse(until) : Number.POSITIVE_INFINITY;
 }

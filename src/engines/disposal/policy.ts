@@ -7,19 +7,40 @@
  * 1. an account that is excluded (an innocent merchant, the victim's own) or a sink gets nothing;
  * 2. an account that received victims' money and has not been asked for its transactions gets a
  *    detail query from the first victim money's arrival to now — that is how the next level is found;
- * 3. an account where victims' money is located and no hold is in place or on its way gets an
- *    emergency stop-payment for that amount (the largest figure any tracing rule gives, so the
- *    choice of rule never lets money go);
- * 4. a stopped account becomes a freeze for the amount actually stopped — automatically up to
- *    `autoFreezeMax`, above it only once an analyst confirms;
- * 5. holds about to lapse are renewed: a stop-payment at most twice, `renewStopHoursBefore` its
+ * 3. a standing dynamic query (动态查询) — the institution reports every movement of the account
+ *    from then on — goes to an account holding the victims' money under a stop-payment or freeze
+ *    (more of it arriving later is known at once and the hold topped up, rule 4) and to one whose
+ *    stop-payment came back empty (where the money goes next is known without polling);
+ * 4. where the victims' money located exceeds what the holds in place or on their way ask for, an
+ *    emergency stop-payment for the difference — the first one for the whole amount, later ones
+ *    topping up a hold when more of the victims' money is found there (the largest figure any
+ *    tracing rule gives, so the choice of rule never lets money go). A stop-payment or a freeze asks
+ *    for an amount and keeps taking money arriving later until it holds that much;
+ * 5. a stop-payment that holds money becomes a freeze for the victims' money located there — at
+ *    least what the stop-payment held at its answer, at most what it asked for — so the freeze
+ *    carries the stopped money and keeps taking what arrives up to that amount; automatically
+ *    while the account's frozen total stays within `autoFreezeMax`, above it only once an analyst
+ *    confirms;
+ * 6. holds about to lapse are renewed: a stop-payment at most twice, `renewStopHoursBefore` its
  *    end; a freeze extended `extendFreezeDaysBefore` its end;
- * 6. an account answered with no onward movement and nothing left is marked trail-ended.
- * A stop-payment that comes back holding nothing after the last detail answer means the money
- * moved in between: the account is asked for its details again (that is where the money went)
+ * 7. an account answered with no onward movement and nothing left is marked trail-ended.
+ * A stop-payment that comes back holding nothing after the last detail answer, where the trace
+ * still locates the victims' money, means the money moved in between: the account is asked for its
+ * details again (that is where the money went)
  * instead of being stopped again, and an account is stopped at most `maxEmptyStops` times for
- * nothing (money held by someone else's earlier measure would otherwise loop forever).
+ * nothing (money held by someone else's earlier measure would otherwise loop forever). The empty
+ * stop-payment stays in place and takes the victims' money if it comes back.
  * Levels beyond `maxLevel` are reported but not pursued (a runaway split is for an analyst).
+ * While the case is `chasing` — a stop-payment or detail query of it made in the last
+ * `chaseMinutes` still unanswered — freezes and dynamic queries wait: the money is under a
+ * stop-payment already, and the requests that chase the money go out and come back first.
+ *
+ * The next level is pushed from the answer itself (`onwardAccounts`): when a detail answer or a
+ * dynamic-query report shows money leaving an account after the victims' money reached it, each
+ * receiving account gets its detail query, dynamic query and stop-payment at once, by the rules
+ * above, on a provisional figure — what it received from this account since then, at most the
+ * victims' money located in this account before the answer (no tracing rule can put more of the
+ * victims' money there). The full re-trace under every rule follows and tops the holds up.
  */
 
 export type AccountState =
@@ -34,6 +55,7 @@ export type AccountState =
 
 export type ActionKind =
   | 'detail-query'
+  | 'dynamic-query'
   | 'stop-payment'
   | 'freeze'
   | 'freeze-needs-confirmation'
@@ -71,6 +93,15 @@ export interface AccountSnapshot {
   readonly stopCameBackEmpty?: boolean;
   /** Stop-payments executed on this account that held nothing. */
   readonly emptyStops?: number;
+  /**
+   * What the holds in place and on their way ask for in total, fen (money arriving up to this is
+   * held without a new request). Absent: `stopped + frozen`.
+   */
+  readonly holdTarget?: number;
+  /** What the stop-payment not yet turned into a freeze asked for, fen. Absent: `stopped`. */
+  readonly stopTarget?: number;
+  /** A standing dynamic query on the account is in place or on its way. */
+  readonly subscribed?: boolean;
 }
 
 export interface DisposalPolicy {
@@ -82,6 +113,13 @@ export interface DisposalPolicy {
   readonly maxStopRenewals: number;
   /** Stop-payments that held nothing before the account is no longer stopped automatically (3). */
   readonly maxEmptyStops?: number;
+  /** How long a dynamic query stands, hours (72); absent from the policy: no dynamic queries. */
+  readonly dynamicQueryHours?: number;
+  /**
+   * A case is chasing while a stop-payment or detail query of it made in the last this many
+   * minutes is unanswered (5): freezes and dynamic queries wait meanwhile, at most that long.
+   */
+  readonly chaseMinutes?: number;
 }
 
 export const DEFAULT_POLICY: DisposalPolicy = {
@@ -91,6 +129,8 @@ export const DEFAULT_POLICY: DisposalPolicy = {
   extendFreezeDaysBefore: 7,
   maxLevel: 8,
   maxStopRenewals: 2,
+  dynamicQueryHours: 72,
+  chaseMinutes: 5,
 };
 
 export interface DisposalAction {
@@ -112,6 +152,7 @@ export function decideActions(
   accounts: readonly AccountSnapshot[],
   policy: DisposalPolicy,
   now: number,
+  options: { readonly chasing?: boolean } = {},
 ): DisposalAction[] {
   const actions: DisposalAction[] = [];
   for (const a of accounts) {
@@ -120,7 +161,9 @@ export function decideActions(
     const base = { key: a.key, institution: a.institution, account: a.account, holder: a.holder };
     const reached = a.firstVictimMoneyAt !== null;
 
-    const stopEmpty = a.stopCameBackEmpty === true;
+    // An empty stop-payment is news only while the trace still puts the victims' money there; when
+    // the last answer already shows it gone, the stop-payment found what was known.
+    const stopEmpty = a.stopCameBackEmpty === true && a.located >= policy.minPursue;
     if (reached && (!a.detailQueried || stopEmpty) && !a.pending.has('detail-query')) {
       actions.push({
         ...base,
@@ -134,45 +177,73 @@ export function decideActions(
     }
 
     const holding = a.stopped > 0 || a.frozen > 0;
-    const holdOnItsWay = a.pending.has('stop-payment') || a.pending.has('freeze');
     if (
-      a.located >= policy.minPursue &&
-      !holding &&
+      policy.dynamicQueryHours !== undefined &&
+      !options.chasing &&
+      reached &&
+      !a.subscribed &&
+      !a.pending.has('dynamic-query') &&
+      (stopEmpty || (holding && a.located >= policy.minPursue))
+    ) {
+      actions.push({
+        ...base,
+        kind: 'dynamic-query',
+        to: now + policy.dynamicQueryHours * HOUR,
+        reason: stopEmpty
+          ? `第${a.level}级账户止付未冻结到资金，动态查询其后续交易，资金一动即知去向`
+          : `第${a.level}级账户已止付/冻结，其中受害人资金 ${yuan(a.located)}，动态查询其后续交易，再有资金转入即追加`,
+      });
+    }
+
+    const holdOnItsWay = a.pending.has('stop-payment') || a.pending.has('freeze');
+    const asked = a.holdTarget ?? a.stopped + a.frozen;
+    const wanted = a.located - asked;
+    if (
+      wanted >= policy.minPursue &&
       !holdOnItsWay &&
       !stopEmpty &&
       (a.emptyStops ?? 0) < (policy.maxEmptyStops ?? 3) &&
-      a.state !== 'frozen' &&
       a.state !== 'released'
     ) {
       actions.push({
         ...base,
         kind: 'stop-payment',
-        amount: a.located,
-        reason: `账户内定位受害人资金 ${yuan(a.located)}，紧急止付`,
+        amount: wanted,
+        reason:
+          asked > 0
+            ? `账户内定位受害人资金增至 ${yuan(a.located)}，已有止付/冻结 ${yuan(asked)}，追加紧急止付 ${yuan(wanted)}`
+            : `账户内定位受害人资金 ${yuan(a.located)}，紧急止付`,
       });
     }
 
-    if (a.stopped > 0 && a.frozen === 0 && !a.pending.has('freeze')) {
-      if (a.stopped <= policy.autoFreezeMax || a.freezeConfirmed) {
+    if (a.stopped > 0 && !a.pending.has('freeze') && !options.chasing) {
+      // The victims' money traced there, at least what the stop-payment held at its answer, at
+      // most what it asked for (a stop-payment pushed on a provisional figure may ask for more).
+      const target = a.stopTarget ?? a.stopped;
+      const amount = Math.max(Math.min(target, Math.max(a.located, a.stopped)), a.stopped);
+      const what =
+        amount > a.stopped
+          ? `已止付 ${yuan(a.stopped)}（止付金额 ${yuan(amount)}）`
+          : `已止付 ${yuan(a.stopped)}`;
+      if (a.frozen + amount <= policy.autoFreezeMax || a.freezeConfirmed) {
         actions.push({
           ...base,
           kind: 'freeze',
-          amount: a.stopped,
-          reason: `已止付 ${yuan(a.stopped)}，依策略转为冻结${a.freezeConfirmed ? '（研判员已确认）' : ''}`,
+          amount,
+          reason: `${what}，依策略转为冻结${a.frozen > 0 ? `（追加，已冻结 ${yuan(a.frozen)}）` : ''}${a.freezeConfirmed ? '（研判员已确认）' : ''}`,
         });
       } else if (!a.pending.has('freeze-needs-confirmation')) {
         actions.push({
           ...base,
           kind: 'freeze-needs-confirmation',
-          amount: a.stopped,
-          reason: `止付金额 ${yuan(a.stopped)} 超过自动冻结上限 ${yuan(policy.autoFreezeMax)}，需研判员确认`,
+          amount,
+          reason: `冻结金额 ${yuan(a.frozen + amount)} 超过自动冻结上限 ${yuan(policy.autoFreezeMax)}，需研判员确认`,
         });
       }
     }
 
     if (
       a.stopped > 0 &&
-      a.frozen === 0 &&
       a.stopExpiresAt !== null &&
       !a.pending.has('renew-stop-payment') &&
       !a.pending.has('freeze')
@@ -207,4 +278,62 @@ export function decideActions(
     }
   }
   return actions;
+}
+
+export interface Outflow {
+  readonly key: string;
+  readonly institution: string;
+  readonly account: string;
+  readonly holder: string;
+  readonly amount: number;
+  /** ms since epoch */
+  readonly at: number;
+}
+
+/**
+ * The accounts a detail answer shows money going to after the victims' money reached the source,
+ * with the provisional figure the policy stops them for: the sum of what each received from the
+ * source since then, at most `sourceLocated` (the victims' money located in the source before the
+ * answer, the largest figure over the rules). `firstVictimMoneyAt` is the first such transfer.
+ */
+export function onwardAccounts(
+  source: { readonly firstVictimMoneyAt: number | null; readonly located: number },
+  outflows: readonly Outflow[],
+): {
+  key: string;
+  institution: string;
+  account: string;
+  holder: string;
+  located: number;
+  firstVictimMoneyAt: number;
+}[] {
+  if (source.firstVictimMoneyAt === null || source.located <= 0) return [];
+  const byKey = new Map<
+    string,
+    {
+      key: string;
+      institution: string;
+      account: string;
+      holder: string;
+      located: number;
+      firstVictimMoneyAt: number;
+    }
+  >();
+  for (const o of outflows) {
+    if (o.at < source.firstVictimMoneyAt || o.amount <= 0) continue;
+    const seen = byKey.get(o.key);
+    if (seen) {
+      seen.located += o.amount;
+      seen.firstVictimMoneyAt = Math.min(seen.firstVictimMoneyAt, o.at);
+    } else
+      byKey.set(o.key, {
+        key: o.key,
+        institution: o.institution,
+        account: o.account,
+        holder: o.holder,
+        located: o.amount,
+        firstVictimMoneyAt: o.at,
+      });
+  }
+  return [...byKey.values()].map((a) => ({ ...a, located: Math.min(a.located, source.located) }));
 }

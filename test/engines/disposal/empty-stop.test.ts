@@ -24,6 +24,7 @@ function account(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
     stopRenewalsUsed: 0,
     freezeExpiresAt: null,
     freezeConfirmed: false,
+    subscribed: true,
     ...overrides,
   };
 }
@@ -45,5 +46,14 @@ describe('disposal policy: a stop-payment that held nothing', () => {
 
   it('does not re-query while a query is on its way', () => {
     expect(kinds(account({ stopCameBackEmpty: true, pending: new Set(['detail-query']) }))).toEqual([]);
+  });
+});
+
+describe('disposal policy: a stop-payment that held nothing where nothing was left', () => {
+  it('asks nothing more when the last answer already shows the money gone', () => {
+    expect(kinds(account({ stopCameBackEmpty: true, emptyStops: 1, located: 0 }))).toEqual(['trail-ended']);
+    expect(
+      kinds(account({ stopCameBackEmpty: true, emptyStops: 1, located: 0, detailAnsweredNoOutflow: false })),
+    ).toEqual([]);
   });
 });

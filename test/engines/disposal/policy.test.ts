@@ -24,6 +24,7 @@ function account(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
     stopRenewalsUsed: 0,
     freezeExpiresAt: null,
     freezeConfirmed: false,
+    subscribed: true,
     ...overrides,
   };
 }
@@ -33,7 +34,7 @@ const kinds = (a: AccountSnapshot, policy = DEFAULT_POLICY) =>
 
 describe('disposal policy', () => {
   it('queries and stop-pays a new account that holds victims’ money, saying why', () => {
-    const actions = decideActions([account()], DEFAULT_POLICY, NOW);
+    const actions = decideActions([account({ subscribed: false })], DEFAULT_POLICY, NOW);
     expect(actions.map((a) => a.kind)).toEqual(['detail-query', 'stop-payment']);
     expect(actions[0]).toMatchObject({ from: NOW - 2 * HOUR, to: NOW });
     expect(actions[1]).toMatchObject({ amount: 100_000_00 });
@@ -58,8 +59,17 @@ describe('disposal policy', () => {
   });
 
   it('turns a stop-payment into a freeze up to the automatic limit, above it asks an analyst', () => {
-    const small = account({ detailQueried: true, stopped: 80_000_00 });
-    expect(kinds(small)).toEqual(['freeze']);
+    // The stop-payment asked for ¥100,000 and held ¥80,000 at its answer: the freeze carries all of
+    // it and keeps taking what arrives up to what the stop-payment asked for.
+    const small = account({
+      detailQueried: true,
+      stopped: 80_000_00,
+      stopTarget: 100_000_00,
+      holdTarget: 100_000_00,
+    });
+    expect(decideActions([small], DEFAULT_POLICY, NOW)).toMatchObject([
+      { kind: 'freeze', amount: 100_000_00 },
+    ]);
     const big = account({ detailQueried: true, stopped: DEFAULT_POLICY.autoFreezeMax + 1 });
     expect(kinds(big)).toEqual(['freeze-needs-confirmation']);
     expect(kinds({ ...big, freezeConfirmed: true })).toEqual(['freeze']);
@@ -85,6 +95,7 @@ describe('disposal policy', () => {
       state: 'frozen',
       detailQueried: true,
       frozen: 5,
+      holdTarget: 100_000_00,
       freezeExpiresAt: NOW + 6 * 24 * HOUR,
     });
     expect(kinds(frozen)).toEqual(['extend-freeze']);
