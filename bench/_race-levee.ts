@@ -22,10 +22,11 @@ import type { Clock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config.js';
 import { createContext } from '../src/context.js';
 import { startGateway } from '../src/gateway/runtime.js';
+import { DEFAULT_POLICY } from '../src/engines/disposal/policy.js';
 import { DEMO_PASSWORD } from '../src/services/demo-seed.js';
 import { isoCst } from '../src/sim/clock.js';
 import { type SimServer, startSimServer } from '../src/sim/server.js';
-import { measure, type RaceOutcome, victimMoneySettled } from './_race-measure.js';
+import { lossReport, measure, type RaceOutcome, victimMoneySettled } from './_race-measure.js';
 import type { RaceScenario, VictimAlert } from './_race-scenarios.js';
 
 const MINUTE = 60_000;
@@ -53,6 +54,8 @@ export interface LiveRunResult {
   readonly intakeMs: number[];
   readonly endedAt: number;
   readonly wallSeconds: number;
+  /** CPU seconds of this process (Levee and the simulator share it) from the gateway's start to the end of the race. */
+  readonly cpuSeconds: number;
 }
 
 export async function runLive(
@@ -96,6 +99,34 @@ export async function runLive(
       if (!arrivals.has(request.requestId)) arrivals.set(request.requestId, performance.now());
       return accept(institution, request, key, at);
     };
+
+    // Where Levee's own time goes (LEVEE_RACE_DEBUG): full examinations of a case and feedback handling.
+    const spent = { runs: 0, runMs: 0, feedback: 0, feedbackMs: 0 };
+    if (process.env['LEVEE_RACE_DEBUG']) {
+      const run = ctx.disposal.run.bind(ctx.disposal);
+      ctx.disposal.run = async (caseId) => {
+        const t0 = performance.now();
+        try {
+          return await run(caseId);
+        } finally {
+          spent.runs++;
+          spent.runMs += performance.now() - t0;
+        }
+      };
+      const onFeedback = ctx.disposal.onFeedback.bind(ctx.disposal);
+      ctx.disposal.onFeedback = async (event) => {
+        const t0 = performance.now();
+        try {
+          return await onFeedback(event);
+        } finally {
+          spent.feedback++;
+          spent.feedbackMs += performance.now() - t0;
+        }
+      };
+    }
+    if (process.env['LEVEE_RACE_NO_DYNAMIC'])
+      ctx.disposal.setPolicy({ ...DEFAULT_POLICY, dynamicQueryHours: undefined });
+    const cpuStart = process.cpuUsage();
 
     const intakeAt = new Map<number, number>();
     if (options.manualMinutesPerLevel !== undefined) {
@@ -205,6 +236,8 @@ export async function runLive(
       const idle = await Promise.race([ctx.disposal.idle().then(() => true), sleep(200).then(() => false)]);
       if (idle && victimMoneySettled(world, now)) break;
     }
+    const raceCpuUsage = process.cpuUsage(cpuStart);
+    const raceCpu = (raceCpuUsage.user + raceCpuUsage.system) / 1e6;
     const outcome = measure(world, alerts, endedAt);
 
     const rows = await ctx.store.db
@@ -236,6 +269,11 @@ export async function runLive(
         .orderBy('gateway_request.id')
         .limit(80)
         .execute();
+      console.error(
+        `Levee+sim CPU ${raceCpu.toFixed(1)} s; ${spent.runs} case examinations ${spent.runMs.toFixed(0)} ms wall;` +
+          ` ${spent.feedback} answers handled ${spent.feedbackMs.toFixed(0)} ms wall`,
+      );
+      for (const line of lossReport(world, alerts, endedAt)) console.error(line);
       for (const r of reqs)
         console.error(
           `L${r.level} ${r.type.padEnd(18)} ${r.state.padEnd(9)} created ${rel(r.created_at)} sent ${rel(r.sent_at)} acked ${rel(r.acked_at)} exec ${rel(r.executed_at)} held ${r.held_amount}`,
@@ -265,6 +303,7 @@ export async function runLive(
       intakeMs,
       endedAt,
       wallSeconds: (performance.now() - wallStart) / 1000,
+      cpuSeconds: raceCpu,
     };
   } finally {
     for (const t of timers) clearTimeout(t);

@@ -95,3 +95,46 @@ export function measure(world: World, alerts: readonly VictimAlert[], at: number
   }
   return { lost, frozen, stopOnly, alertToLastFreeze };
 }
+
+/**
+ * Where the victims' money got away (LEVEE_RACE_DEBUG): per mule account that held any of it at the
+ * first alert or later, its level, the victims' money the ground truth locates there at the first
+ * alert and at the end, what is held at the end, when the first hold landed (sim minutes after the
+ * first alert) and the money that left to sinks after the alert before that hold.
+ */
+export function lossReport(world: World, alerts: readonly VictimAlert[], at: number): string[] {
+  const first = Math.min(...alerts.map((a) => a.alertAt));
+  const atAlert = victimMoney(truthTrace(world, first));
+  const atEnd = victimMoney(truthTrace(world, at));
+  const ledger = world.ledger;
+  const lines: string[] = [];
+  const yuan = (fen: number) => `¥${Math.round(fen / 100)}`;
+  for (const gang of world.gangs)
+    for (const [level, accounts] of gang.levels.entries())
+      for (const a of accounts) {
+        const id = `${world.institutions[ledger.inst[a]!]!.code}-${ledger.number[a]}`;
+        const before = atAlert.get(id) ?? 0;
+        const after = atEnd.get(id) ?? 0;
+        const holds = ledger.holdsOf(a);
+        const firstHold = holds.length ? Math.min(...holds.map((h) => h.startsAt)) : Number.POSITIVE_INFINITY;
+        let leftToSinks = 0;
+        let leftOnward = 0;
+        let firstOut = Number.POSITIVE_INFINITY;
+        for (const t of ledger.transfersOf(a, first, Math.min(at, firstHold))) {
+          const v = ledger.transferView(t);
+          if (v.from !== a) continue;
+          if (ledger.isSink(v.to)) leftToSinks += v.amount;
+          else leftOnward += v.amount;
+          firstOut = Math.min(firstOut, v.time);
+        }
+        if (before === 0 && after === 0 && leftToSinks === 0) continue;
+        const held = (ledger.balance[a] as number) - ledger.available(a, at);
+        lines.push(
+          `${gang.id} L${level + 1} ${id.padEnd(28)} victims' at alert ${yuan(before).padStart(9)} at end ${yuan(after).padStart(9)} held ${yuan(held).padStart(9)}` +
+            ` first hold ${Number.isFinite(firstHold) ? ((firstHold - first) / MINUTE).toFixed(1).padStart(6) : '     —'} min` +
+            ` out before it: to sinks ${yuan(leftToSinks)}, onward ${yuan(leftOnward)}` +
+            (Number.isFinite(firstOut) ? ` (first at ${((firstOut - first) / MINUTE).toFixed(1)} min)` : ''),
+        );
+      }
+  return lines;
+}

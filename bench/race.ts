@@ -3,7 +3,7 @@
  * the launderers, against two references on the same seeded worlds.
  *
  *   npm run bench -- race [--scenarios case-25,interception,fast-mixed] [--faults latency]
- *                         [--speed N] [--manual-minutes 20] [--cap-minutes 240]
+ *                         [--speed N] [--manual-minutes 20] [--cap-minutes 240] [--no-manual]
  *
  * Per scenario (bench/_race-scenarios.ts): victims report 10–30 sim minutes after their last
  * payment; each report goes through POST /api/cases the moment the sim clock passes it.
@@ -14,6 +14,11 @@
  * Frozen = victims' money the tracing engine (FIFO) locates on the simulator's ground-truth ledger
  * at the end in accounts under a hold, clamped by the amount held (bench/_race-measure.ts).
  * Targets: Levee ≥ 95% of the oracle's frozen amount; every first stop-payment within 1 s of intake.
+ *
+ * `--no-manual` skips the manual reference. LEVEE_RACE_DEBUG=1 prints where Levee's time went, the
+ * victims' money per mule account (at the first alert, at the end, held, when the first hold
+ * landed, what left before it) and the first requests; LEVEE_RACE_NO_DYNAMIC=1 runs Levee's policy
+ * without dynamic queries (to compare).
  */
 import { loadavg } from 'node:os';
 import { percentile } from './_sim-harness.js';
@@ -41,7 +46,7 @@ interface Row {
   race: RaceScenario;
   victims: number;
   levee: LiveRunResult;
-  manual: LiveRunResult;
+  manual: LiveRunResult | undefined;
   oracle: OracleResult;
 }
 
@@ -50,7 +55,8 @@ function printScenario({ race, victims, levee, manual, oracle }: Row): void {
   console.log(`\n### ${race.name} — ${race.about}`);
   console.log(
     `seed ${race.scenario.seed}, speed ×${race.speed}, ${victims} victims, money lost ${yuan(lost)}` +
-      ` (Levee run ${levee.wallSeconds.toFixed(0)} s wall, manual ${manual.wallSeconds.toFixed(0)} s)`,
+      ` (Levee run ${levee.wallSeconds.toFixed(0)} s wall, ${levee.cpuSeconds.toFixed(1)} s CPU in the race` +
+      `${manual ? `; manual ${manual.wallSeconds.toFixed(0)} s wall, ${manual.cpuSeconds.toFixed(1)} s CPU` : ''})`,
   );
   console.log(
     '| run    | frozen (victims’ money) | % of lost | % of oracle | alert→last freeze p50 / max (sim min) | requests | first stop-payment max (wall ms) |',
@@ -64,13 +70,14 @@ function printScenario({ race, victims, levee, manual, oracle }: Row): void {
     );
   line('Levee', levee.outcome.frozen, levee.outcome.alertToLastFreeze, levee.requests, ms(levee.firstStopMs));
   line('oracle', oracle.outcome.frozen, oracle.outcome.alertToLastFreeze, oracle.requests, '—');
-  line(
-    'manual',
-    manual.outcome.frozen,
-    manual.outcome.alertToLastFreeze,
-    manual.requests,
-    ms(manual.firstStopMs),
-  );
+  if (manual)
+    line(
+      'manual',
+      manual.outcome.frozen,
+      manual.outcome.alertToLastFreeze,
+      manual.requests,
+      ms(manual.firstStopMs),
+    );
   const types = Object.entries(levee.requestsByType)
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
@@ -86,8 +93,10 @@ function printScenario({ race, victims, levee, manual, oracle }: Row): void {
       ).toFixed(0)} ms; under stop-payment only ${yuan(levee.outcome.stopOnly)}`,
   );
   // The three worlds diverge once someone holds money; each is scored on its own ground truth.
-  if (levee.outcome.lost !== lost || manual.outcome.lost !== lost)
-    console.log(`(lost per run: Levee ${yuan(levee.outcome.lost)}, manual ${yuan(manual.outcome.lost)})`);
+  if (levee.outcome.lost !== lost || (manual && manual.outcome.lost !== lost))
+    console.log(
+      `(lost per run: Levee ${yuan(levee.outcome.lost)}${manual ? `, manual ${yuan(manual.outcome.lost)}` : ''})`,
+    );
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -96,6 +105,8 @@ export async function main(args: string[]): Promise<void> {
   const manualMinutes = Number(arg(args, 'manual-minutes', '20'));
   const capMinutes = Number(arg(args, 'cap-minutes', '240'));
   const speedOverride = args.includes('--speed') ? Number(arg(args, 'speed', '60')) : undefined;
+  // Skip the manual reference (half the wall time) while working on Levee's own run.
+  const withManual = !args.includes('--no-manual');
   const all = raceScenarios();
   const chosen = names.map((n) => {
     const found = all.find((s) => s.name === n);
@@ -114,11 +125,9 @@ export async function main(args: string[]): Promise<void> {
     const alerts = alertTimes(race, start);
     const oracle = runOracle(race, start, alerts, { faults, capMinutes });
     const levee = await runLive(race, start, alerts, { faults, capMinutes });
-    const manual = await runLive(race, start, alerts, {
-      faults,
-      capMinutes,
-      manualMinutesPerLevel: manualMinutes,
-    });
+    const manual = withManual
+      ? await runLive(race, start, alerts, { faults, capMinutes, manualMinutesPerLevel: manualMinutes })
+      : undefined;
     const row = { race, victims: alerts.length, levee, manual, oracle };
     rows.push(row);
     printScenario(row);
