@@ -12,6 +12,11 @@ import * as S from './schemas.js';
 import {
   Ack,
   AccountsByIdResult,
+  BATCH_PATH,
+  BatchRequest,
+  BatchResult,
+  FeedbackBatch,
+  FeedbackBatchResult,
   Feedback,
   FeedbackPage,
   HolderResult,
@@ -78,6 +83,25 @@ export function buildOpenApiDocument(): Json {
       },
     };
   }
+  paths[BATCH_PATH] = {
+    post: {
+      operationId: 'sendBatch',
+      summary:
+        'Several requests in one signed exchange (optional for an institution; see docs/institution-protocol.md "Batches")',
+      description:
+        'Signed like any request, without an Idempotency-Key header: one signature, timestamp and nonce cover the whole body. Each item is handled as if its request had been POSTed alone to its own endpoint with Idempotency-Key = idempotencyKey (idempotent across single and batched sends). A signature or replay refusal refuses every item; otherwise the answer is 200 with one result per item. An institution without this endpoint answers 404 or 405 and gets its requests one by one.',
+      tags: ['requests'],
+      parameters: SIGNATURE_PARAMETERS,
+      requestBody: { required: true, content: { 'application/json': { schema: ref('BatchRequest') } } },
+      responses: {
+        '200': {
+          description: 'One result per item, in order; the status of each is what it would have had alone',
+          content: { 'application/json': { schema: ref('BatchResult') } },
+        },
+        ...COMMON_ERRORS,
+      },
+    },
+  };
   paths['/v1/requests/{requestId}'] = {
     get: {
       operationId: 'getRequestStatus',
@@ -134,6 +158,10 @@ export function buildOpenApiDocument(): Json {
     AccountsByIdResult: plain(AccountsByIdResult),
     SubscriptionResult: plain(SubscriptionResult),
     SubscriptionReport: plain(SubscriptionReport),
+    BatchRequest: plain(BatchRequest),
+    BatchResult: plain(BatchResult),
+    FeedbackBatch: plain(FeedbackBatch),
+    FeedbackBatchResult: plain(FeedbackBatchResult),
   });
   for (const [name, schema] of Object.entries(SHARED)) schemas[name] = plain(schema);
   const components = factor(schemas);
@@ -165,12 +193,24 @@ export function buildOpenApiDocument(): Json {
         post: {
           operationId: 'receiveFeedback',
           summary:
-            "Feedback from the institution to Levee's callback URL, signed with the institution's key (key id = institution code). Resend with backoff until a 2xx; resends keep the same feedbackId and seq.",
+            "Feedback from the institution to Levee's callback URL, signed with the institution's key (key id = institution code). Resend with backoff until a 2xx; resends keep the same feedbackId and seq. A feedback batch ({ feedback: [...] }, all of the signer, no Idempotency-Key header) is answered 200 with a result per item.",
           tags: ['callbacks'],
           parameters: [...SIGNATURE_PARAMETERS, { $ref: '#/components/parameters/IdempotencyKey' }],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('Feedback') } } },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { oneOf: [ref('Feedback'), ref('FeedbackBatch')] },
+              },
+            },
+          },
           responses: {
-            '204': { description: 'Recorded (also for a duplicate)' },
+            '200': {
+              description:
+                'A feedback batch: one result per item, in order; resend the items whose status is not 2xx',
+              content: { 'application/json': { schema: ref('FeedbackBatchResult') } },
+            },
+            '204': { description: 'A single feedback: recorded (also for a duplicate)' },
             '400': problemResponse('VALIDATION'),
             '401': problemResponse('Signature or replay refusal'),
           },
