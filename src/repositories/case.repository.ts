@@ -190,3 +190,40 @@ export async function listInstitutions(db: Db) {
     .orderBy('code')
     .execute();
 }
+
+/** Open cases, cases reported since an instant and their loss, and money frozen, for a unit subtree. */
+export async function caseFiguresWithin(db: Db, unitPath: string, since: string) {
+  const inSubtree = (eb: { selectFrom: Db['selectFrom'] }) =>
+    eb.selectFrom('unit').select('unit.id').where('unit.path', 'like', `${unitPath}%`);
+  const [cases, frozen] = await Promise.all([
+    db
+      .selectFrom('fraud_case')
+      .where('fraud_case.unit_id', 'in', inSubtree(db))
+      .select((eb) => [
+        eb.fn
+          .sum<number | string | null>(eb.case().when('status', '=', 'open').then(1).else(0).end())
+          .as('open'),
+        eb.fn
+          .sum<number | string | null>(eb.case().when('reported_at', '>=', since).then(1).else(0).end())
+          .as('today'),
+        eb.fn
+          .sum<number | string | null>(
+            eb.case().when('reported_at', '>=', since).then(eb.ref('loss_total')).else(0).end(),
+          )
+          .as('lossToday'),
+      ])
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('case_account')
+      .innerJoin('fraud_case', 'fraud_case.id', 'case_account.case_id')
+      .where('fraud_case.unit_id', 'in', inSubtree(db))
+      .select((eb) => eb.fn.sum<number | string | null>('case_account.frozen_amount').as('frozen'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    open: Number(cases.open ?? 0),
+    reportedToday: Number(cases.today ?? 0),
+    lossToday: Number(cases.lossToday ?? 0),
+    frozen: Number(frozen.frozen ?? 0),
+  };
+}

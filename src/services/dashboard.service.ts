@@ -2,11 +2,13 @@
 import type { Kysely } from 'kysely';
 import { type Clock, localDay, startOfLocalDay } from '../core/clock.js';
 import { auditHoursSince, countAuditSince } from '../repositories/audit.repository.js';
+import { caseFiguresWithin } from '../repositories/case.repository.js';
+import { taskCountsWithin } from '../repositories/case-task.repository.js';
 import { countPersonsByCategory } from '../repositories/person.repository.js';
 import { countUnitsIn } from '../repositories/unit.repository.js';
 import { countUsersIn } from '../repositories/user.repository.js';
 import type { Database, UnitRow } from '../storage/schema.js';
-import { type Actor, requirePermission } from './access-policy.js';
+import { type Actor, can, requirePermission } from './access-policy.js';
 import type { DirectoryService } from './directory.service.js';
 
 export const MODULES = [
@@ -38,14 +40,18 @@ export class DashboardService {
       new Date(now.getTime() - (TREND_DAYS - 1) * 86_400_000),
       this.timeZone,
     );
-    const [units, users, personsByCategory, auditEventsToday, loginsToday, events] = await Promise.all([
-      countUnitsIn(this.db, unit.path),
-      countUsersIn(this.db, unit.path),
-      countPersonsByCategory(this.db, unit.path),
-      countAuditSince(this.db, unit.path, today),
-      countAuditSince(this.db, unit.path, today, 'auth.login'),
-      auditHoursSince(this.db, unit.path, trendStart.toISOString()),
-    ]);
+    const [units, users, personsByCategory, auditEventsToday, loginsToday, events, cases, tasks] =
+      await Promise.all([
+        countUnitsIn(this.db, unit.path),
+        countUsersIn(this.db, unit.path),
+        countPersonsByCategory(this.db, unit.path),
+        countAuditSince(this.db, unit.path, today),
+        countAuditSince(this.db, unit.path, today, 'auth.login'),
+        auditHoursSince(this.db, unit.path, trendStart.toISOString()),
+        // Case and task figures only for the roles that may read cases and tasks.
+        can(actor, 'cases.read') ? caseFiguresWithin(this.db, unit.path, today) : undefined,
+        can(actor, 'tasks.read') ? taskCountsWithin(this.db, unit.path, now.toISOString()) : undefined,
+      ]);
     const perDay = new Map<string, number>();
     for (let i = 0; i < TREND_DAYS; i++)
       perDay.set(localDay(new Date(trendStart.getTime() + i * 86_400_000 + 43_200_000), this.timeZone), 0);
@@ -69,6 +75,8 @@ export class DashboardService {
         personsByCategory: persons,
         auditEventsToday,
         loginsToday,
+        ...(cases ? { cases } : {}),
+        ...(tasks ? { tasks: { active: tasks.open + tasks.accepted, overdue: tasks.overdue } } : {}),
       },
       activity: [...perDay].map(([date, count]) => ({ date, events: count })),
       modules: MODULES.map((m) => ({ ...m })),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../helpers/databases.js';
+import { sampleReport } from '../helpers/reports.js';
 import { createTestApp, type TestApp } from '../helpers/server.js';
 
 describe.each(DATABASES)('dashboard on %s', (database) => {
@@ -34,5 +35,50 @@ describe.each(DATABASES)('dashboard on %s', (database) => {
     const station = await t.login('station.dazhi');
     const scoped = (await station.request('GET', '/api/dashboard')).json();
     expect(scoped.figures).toMatchObject({ units: 3, users: 2, persons: 2 });
+  });
+
+  it('adds the cases and tasks of the subtree for the roles that may read them', async () => {
+    const analyst = await t.login('analyst');
+    const unitOf = async (code: string) =>
+      (
+        await t.ctx.store.db
+          .selectFrom('unit')
+          .select('id')
+          .where('code', '=', code)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const intake = await analyst.request(
+      'POST',
+      '/api/cases',
+      sampleReport(await unitOf('WH-JA-DZ-01'), `${yesterday}T09:05:00+08:00`),
+    );
+    expect(intake.statusCode, intake.body).toBe(201);
+    const caseId = intake.json().case.id;
+    await t.ctx.disposal.idle();
+    await t.ctx.store.db
+      .updateTable('case_account')
+      .set({ state: 'frozen', frozen_amount: 12_345_00 })
+      .where('case_id', '=', caseId)
+      .execute();
+    const task = await analyst.request('POST', `/api/cases/${caseId}/tasks`, {
+      kind: 'visit_victim',
+      assigneeUnitId: await unitOf('WH-JA-DZ'),
+      instructions: '回访受害人',
+    });
+    expect(task.statusCode, task.body).toBe(201);
+
+    const city = (await analyst.request('GET', '/api/dashboard')).json().figures;
+    expect(city.cases).toEqual({ open: 1, reportedToday: 1, lossToday: 50_000_00, frozen: 12_345_00 });
+    expect(city.tasks).toEqual({ active: 1, overdue: 0 });
+    // Another district's subtree has none of it.
+    const other = (await analyst.request('GET', `/api/dashboard?unitId=${await unitOf('WH-JH')}`)).json()
+      .figures;
+    expect(other.cases).toEqual({ open: 0, reportedToday: 0, lossToday: 0, frozen: 0 });
+    expect(other.tasks).toEqual({ active: 0, overdue: 0 });
+    // Administrators and liaisons see no case figures; the liaison's dashboard stays what it was.
+    const admin = (await (await t.login('admin')).request('GET', '/api/dashboard')).json().figures;
+    expect(admin.cases).toBeUndefined();
+    expect(admin.tasks).toBeUndefined();
   });
 });

@@ -19,6 +19,23 @@ const Dashboard = Type.Object({
     }),
     auditEventsToday: Type.Integer(),
     loginsToday: Type.Integer(),
+    cases: Type.Optional(
+      Type.Object(
+        {
+          open: Type.Integer(),
+          reportedToday: Type.Integer(),
+          lossToday: Type.Integer({ description: 'fen' }),
+          frozen: Type.Integer({ description: 'fen, every frozen account of the subtree’s cases' }),
+        },
+        { description: 'for roles that may read cases' },
+      ),
+    ),
+    tasks: Type.Optional(
+      Type.Object(
+        { active: Type.Integer(), overdue: Type.Integer() },
+        { description: 'tasks received by the subtree’s units, for roles that may read tasks' },
+      ),
+    ),
   }),
   activity: Type.Array(Type.Object({ date: Type.String(), events: Type.Integer() })),
   modules: Type.Array(

@@ -79,6 +79,10 @@ export interface Dashboard {
     personsByCategory: Record<PersonCategory, number>;
     auditEventsToday: number;
     loginsToday: number;
+    /** for roles that may read cases; amounts in fen */
+    cases?: { open: number; reportedToday: number; lossToday: number; frozen: number };
+    /** for roles that may read tasks */
+    tasks?: { active: number; overdue: number };
   };
   activity: { date: string; events: number }[];
   modules: { key: string; status: 'ready' | 'coming' }[];

@@ -696,4 +696,11 @@ export const en: Dictionary = {
   'event.task.declined': 'Task given back',
   'event.task.cancelled': 'Task withdrawn',
   'event.task.rescheduled': 'Task deadline changed',
+  'dashboard.work': 'Today’s work',
+  'dashboard.openCases': 'Open cases',
+  'dashboard.reportedToday': 'Reported today',
+  'dashboard.lossToday': 'Loss reported today',
+  'dashboard.frozen': 'Money frozen',
+  'dashboard.tasks': 'Tasks to do',
+  'dashboard.tasksOverdue': '{count} overdue',
 };

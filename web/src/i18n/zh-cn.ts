@@ -683,6 +683,13 @@ export const zhCN = {
   'event.task.declined': '任务被退回',
   'event.task.cancelled': '任务已撤销',
   'event.task.rescheduled': '任务期限调整',
+  'dashboard.work': '今日工作',
+  'dashboard.openCases': '在办案件',
+  'dashboard.reportedToday': '今日接报',
+  'dashboard.lossToday': '今日报损',
+  'dashboard.frozen': '已冻结资金',
+  'dashboard.tasks': '待办协同任务',
+  'dashboard.tasksOverdue': '逾期 {count}',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

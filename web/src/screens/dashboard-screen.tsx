@@ -12,6 +12,7 @@ import { ADMIN_ICON, ADMIN_PAGES, findModule } from '../modules.js';
 import { can } from '../auth/permissions.js';
 import { useMe } from '../auth/session-context.js';
 import { formatDateTime } from '../format.js';
+import { formatYuan } from '../cases/money.js';
 
 const CATEGORIES: readonly PersonCategory[] = ['victim', 'at_risk', 'suspect'];
 const CATEGORY_COLOURS: Record<PersonCategory, string> = {
@@ -63,6 +64,47 @@ export function DashboardScreen() {
           {t('dashboard.refresh')}
         </Button>
       </div>
+
+      {(figures.cases || figures.tasks) && (
+        <Row gutter={[16, 16]} aria-label={t('dashboard.work')}>
+          {figures.cases && (
+            <>
+              <WorkCard to="/cases" title={t('dashboard.openCases')} value={figures.cases.open} />
+              <WorkCard
+                to="/cases"
+                title={t('dashboard.reportedToday')}
+                value={figures.cases.reportedToday}
+              />
+              <WorkCard
+                to="/cases"
+                title={t('dashboard.lossToday')}
+                value={formatYuan(figures.cases.lossToday)}
+                colour="#cf1322"
+              />
+              <WorkCard
+                to="/funds"
+                title={t('dashboard.frozen')}
+                value={formatYuan(figures.cases.frozen)}
+                colour="#389e0d"
+              />
+            </>
+          )}
+          {figures.tasks && (
+            <WorkCard
+              to="/tasks"
+              title={t('dashboard.tasks')}
+              value={figures.tasks.active}
+              suffix={
+                figures.tasks.overdue > 0 ? (
+                  <Tag color="red" style={{ marginInlineStart: 8 }}>
+                    {t('dashboard.tasksOverdue', { count: figures.tasks.overdue })}
+                  </Tag>
+                ) : undefined
+              }
+            />
+          )}
+        </Row>
+      )}
 
       <Row gutter={[16, 16]}>
         {cards.map((card) => (
@@ -128,5 +170,35 @@ export function DashboardScreen() {
         </Col>
       </Row>
     </Space>
+  );
+}
+
+/** A figure of the day's work that opens the screen behind it. */
+function WorkCard({
+  to,
+  title,
+  value,
+  colour,
+  suffix,
+}: {
+  to: string;
+  title: string;
+  value: number | string;
+  colour?: string;
+  suffix?: React.ReactNode;
+}) {
+  return (
+    <Col xs={12} md={8} xl={24 / 5} style={{ flex: '1 1 0' }}>
+      <Link to={to} style={{ display: 'block', height: '100%' }}>
+        <Card size="small" hoverable style={{ height: '100%' }}>
+          <Statistic
+            title={title}
+            value={value}
+            suffix={suffix}
+            styles={colour ? { content: { color: colour } } : undefined}
+          />
+        </Card>
+      </Link>
+    </Col>
   );
 }
