@@ -51,7 +51,9 @@ export function registerServeCommand(program: Command): void {
           lines.push(`    ${u.username.padEnd(18)} ${u.role.padEnd(20)} ${u.displayName}`);
       }
       if (demo) {
-        const at = demo.reportAt.map((t) => new Date(t).toLocaleTimeString('zh-CN', { hour12: false, timeZone: config.timeZone }));
+        const at = demo.reportAt.map((t) =>
+          new Date(t).toLocaleTimeString('zh-CN', { hour12: false, timeZone: config.timeZone }),
+        );
         lines.push(
           `  live demo: simulated banks at ${demo.sim.url}; victims report at ${at.join(' and ')}`,
           '    (log in as duty or analyst and open 案件 to watch Levee chase the money)',
