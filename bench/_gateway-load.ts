@@ -33,7 +33,14 @@ export interface LoadResult {
   readonly busyRetries: number;
   /** Callback deliveries the simulator saw fail (non-2xx or no answer) and will resend. */
   readonly callbacksFailed: number;
+  /** Request exchanges the simulator served (single, batches, items in batches) and callback batches sent. */
+  readonly exchanges: { single: number; batches: number; batchedItems: number; callbackBatches: number };
 }
+
+type SimCounters = {
+  callbacks: Record<string, number>;
+  exchanges?: { single: number; batches: number; batchedItems: number };
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,7 +85,8 @@ export async function runLoad(
   const { ctx } = rig;
   const { done, results } = clock.begin();
   const counters = { busyRetries: 0 };
-  const callbacks0 = (await rig.sim.status()).callbacks;
+  const status0 = (await rig.sim.status()) as SimCounters;
+  const callbacks0 = status0.callbacks;
   const committed = new Map<string, number>();
   const institutions: string[] = [];
   const offset = options.offset ?? 0;
@@ -127,7 +135,10 @@ export async function runLoad(
     } else if (performance.now() - lastProgress > (options.stallMs ?? 60_000)) break;
   }
   const cpu = process.cpuUsage(cpu0);
-  const callbacks1 = (await rig.sim.status()).callbacks;
+  const status1 = (await rig.sim.status()) as SimCounters;
+  const callbacks1 = status1.callbacks;
+  const x0 = status0.exchanges ?? { single: 0, batches: 0, batchedItems: 0 };
+  const x1 = status1.exchanges ?? { single: 0, batches: 0, batchedItems: 0 };
   const workerCpu = pids.map(cpuMsOf);
   const simCpu = cpuMsOf(rig.simPid);
   let last = started;
@@ -156,6 +167,12 @@ export async function runLoad(
     institutions,
     busyRetries: counters.busyRetries,
     callbacksFailed: (callbacks1['failedAttempts'] ?? 0) - (callbacks0['failedAttempts'] ?? 0),
+    exchanges: {
+      single: x1.single - x0.single,
+      batches: x1.batches - x0.batches,
+      batchedItems: x1.batchedItems - x0.batchedItems,
+      callbackBatches: (callbacks1['batches'] ?? 0) - (callbacks0['batches'] ?? 0),
+    },
   };
 }
 

@@ -170,6 +170,11 @@ async function row(
     if (r.callbacksFailed > 0) notes.push(`${r.callbacksFailed} callback deliveries failed and were resent`);
     if (r.busyRetries > 0) notes.push(`${r.busyRetries} enqueue transactions retried (SQLITE_BUSY)`);
     if (notes.length > 0) console.log(`  (${notes.join('; ')}; results ${JSON.stringify(r.results)})`);
+    const x = r.exchanges;
+    if (x.batches > 0 || x.callbackBatches > 0)
+      console.log(
+        `  (requests: ${x.single} sent alone, ${x.batchedItems} in ${x.batches} batches (${f1(x.batchedItems / Math.max(1, x.batches))} per batch); ${x.callbackBatches} batched callbacks)`,
+      );
   } finally {
     await rig.close();
   }

@@ -22,6 +22,7 @@ import { BATCH_MAX_ITEMS, type RequestType } from '../institution-protocol/schem
 import {
   claimDue,
   claimMany,
+  releaseLeased,
   updateLeased,
   updateManyLeased,
   updateRequest,
@@ -146,7 +147,7 @@ export class Dispatcher {
       backoffBaseMs: options.backoffBaseMs ?? 200,
       backoffCapMs: options.backoffCapMs ?? 60_000,
       pollAfterMs: options.pollAfterMs ?? 30_000,
-      concurrency: options.concurrency ?? 256,
+      concurrency: options.concurrency ?? 1024,
       batchSend: options.batchSend ?? true,
     };
   }
@@ -321,11 +322,23 @@ export class Dispatcher {
   private async sendGroup(
     client: InstitutionClient,
     institution: string,
-    rows: readonly GatewayRequestRow[],
+    leased: readonly GatewayRequestRow[],
   ): Promise<void> {
     const directory = await this.gateway.directory();
     const rate = directory.rates.get(institution) ?? 200;
-    for (let i = 0; i < rows.length; i++) await this.buckets.take(institution, rate);
+    for (let i = 0; i < leased.length; i++) await this.buckets.take(institution, rate);
+    // A row that waited so long for its turn (a slow institution) that its lease would run out
+    // before an answer could come is not sent: it goes back to the outbox as it was.
+    const timeoutMs = client.endpoint(institution)?.timeoutMs ?? 5_000;
+    const latest = new Date(this.clock.now().getTime() + timeoutMs).toISOString();
+    const rows = leased.filter((row) => row.lease_until !== null && row.lease_until > latest);
+    if (rows.length < leased.length)
+      await releaseLeased(
+        this.db,
+        leased.filter((row) => !rows.includes(row)).map((row) => row.id),
+        this.owner,
+      );
+    if (rows.length === 0) return;
     if (rows.length > 1 && this.opts.batchSend && !this.singleOnly.has(institution)) {
       const outcomes = await client.sendBatch(
         institution,

@@ -150,6 +150,18 @@ export async function updateManyLeased(
   return Number(result.numUpdatedRows);
 }
 
+/** Give leased requests back to the outbox unsent (state queued, due as before), while `owner` holds them. */
+export async function releaseLeased(db: Db, ids: readonly number[], owner: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('gateway_request')
+    .set({ state: 'queued', lease_owner: null, lease_until: null })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('state', '=', 'sent')
+    .execute();
+}
+
 /** Update a request only while `owner` still holds its lease (a slow process must not overwrite a newer outcome). */
 export async function updateLeased(
   db: Db,

@@ -164,22 +164,30 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     batches: 0,
   };
   const attempts = options.callbackAttempts ?? 8;
+  /** Request exchanges served: single requests, batches and the items they carried. */
+  const exchanges = { single: 0, batches: 0, batchedItems: 0 };
   const callbackUrl = options.callbackUrl ? new URL(options.callbackUrl) : undefined;
 
   const batchMax = Math.max(1, Math.min(BATCH_MAX_ITEMS, options.callbackBatch ?? BATCH_MAX_ITEMS));
   /** Callbacks of one institution on their way at once; what comes due meanwhile is batched. */
   const IN_FLIGHT_PER_INSTITUTION = 2;
-  type Pending = { feedback: Feedback; attempt: number };
+  /** A feedback waiting for its callback, with its JSON text (made once, resends included). */
+  type Pending = { feedback: Feedback; text: string; attempt: number };
+  /**
+   * A feedback batch stays under the 1 MiB a receiver (Levee's callback route) takes: at most this
+   * many characters of JSON, UTF-8 taking at most 3 bytes for each.
+   */
+  const CALLBACK_BATCH_CHARS = 320 * 1024;
   const outgoing = new Map<string, { queue: Pending[]; inFlight: number; scheduled: boolean }>();
 
-  const deliver = (feedback: Feedback, attempt: number): void => {
+  const deliver = (feedback: Feedback, attempt: number, text = JSON.stringify(feedback)): void => {
     if (closed || !callbackUrl) return;
     let q = outgoing.get(feedback.institution);
     if (!q) {
       q = { queue: [], inFlight: 0, scheduled: false };
       outgoing.set(feedback.institution, q);
     }
-    q.queue.push({ feedback, attempt });
+    q.queue.push({ feedback, text, attempt });
     pump(feedback.institution);
   };
 
@@ -192,7 +200,14 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       q.scheduled = false;
       if (closed) return;
       if (q.inFlight >= IN_FLIGHT_PER_INSTITUTION) return;
-      const items = q.queue.splice(0, batchMax);
+      let count = 0;
+      let chars = 0;
+      while (count < Math.min(batchMax, q.queue.length)) {
+        chars += (q.queue[count] as Pending).text.length + 1;
+        if (count > 0 && chars > CALLBACK_BATCH_CHARS) break;
+        count++;
+      }
+      const items = q.queue.splice(0, count);
       if (items.length === 0) return;
       q.inFlight++;
       void send(code, items).finally(() => {
@@ -207,9 +222,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     const signer = signers.get(code);
     if (!signer || !callbackUrl) return;
     const batch = items.length > 1;
-    const body = batch
-      ? JSON.stringify({ feedback: items.map((i) => i.feedback) })
-      : JSON.stringify(items[0]!.feedback);
+    const body = batch ? `{"feedback":[${items.map((i) => i.text).join(',')}]}` : items[0]!.text;
     const headers = signRequest(signer, {
       method: 'POST',
       path: callbackUrl.pathname + callbackUrl.search,
@@ -252,7 +265,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         continue;
       }
       later(backoffDelayMs(item.attempt, { baseMs: 200, capMs: 10_000 }) + 50, () =>
-        deliver(item.feedback, item.attempt + 1),
+        deliver(item.feedback, item.attempt + 1, item.text),
       );
     }
   };
@@ -351,6 +364,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     } catch (error) {
       return sendProblem(reply, error);
     }
+    exchanges.batches++;
+    exchanges.batchedItems += batch.items.length;
     // Each item meets the faults a request of its own would: the exchange hangs if any item's does.
     let hangs = false;
     const results: BatchItemResult[] = batch.items.map((item) => {
@@ -407,6 +422,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       return sendProblem(reply, new ProtocolError('UNKNOWN_INSTITUTION', `no institution ${code} here`));
     const type = TYPE_BY_SEGMENT.get(kind);
     if (!type) return sendProblem(reply, new ProtocolError('NOT_FOUND', `no endpoint /v1/${kind}`));
+    exchanges.single++;
     const fault = plan.requestFault(code);
     if (fault === 'unavailable')
       return reply.code(503).send({ code: 'UNAVAILABLE', message: 'simulated outage; retry later' });
@@ -496,6 +512,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       institutions: simulator.world.institutions.length,
       stats: simulator.stats(),
       callbacks: { ...stats },
+      exchanges: { ...exchanges },
     };
   });
   app.get<{ Params: { code: string; requestId: string } }>(
