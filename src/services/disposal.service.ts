@@ -50,6 +50,10 @@ const KIND_OF_TYPE: Record<string, ActionKind> = {
   subscription: 'dynamic-query',
 };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+/** The shortest wall time between the end of one examination of a case and the start of the next. */
+const MIN_RUN_GAP_MS = 150;
+/** When freezes or dynamic queries wait for a chase, the case is looked at again after this long (wall). */
+const RECHECK_MS = 2_000;
 
 /**
  * An optional hold on the policy's actions (off by default): the earliest clock time an action may
@@ -63,6 +67,10 @@ export interface DisposalGate {
 export class DisposalService {
   private readonly running = new Map<number, Promise<void>>();
   private readonly again = new Set<number>();
+  /** Cases whose next run is waiting for its turn (`MIN_RUN_GAP_MS`). */
+  private readonly waiting = new Set<number>();
+  /** When each case's last run ended, performance.now(). */
+  private readonly lastRunEnd = new Map<number, number>();
   private readonly settled = new Set<() => void>();
   private gate: DisposalGate | undefined;
   /** Per case: its linked cases and each account's victims' money, from the last snapshot. */
@@ -104,20 +112,41 @@ export class DisposalService {
 
   /** Subscribe to the events that move a case on. */
   attach(cases: CaseService): void {
-    cases.onCaseSaved((caseId) => this.schedule(caseId));
+    cases.onCaseSaved(async (caseId) => {
+      try {
+        await this.pushIntake(caseId);
+      } catch (error) {
+        this.logger.error({ err: error, caseId }, 'disposal intake push failed');
+      }
+      this.schedule(caseId);
+    });
     this.gateway.onFeedback((event) => this.onFeedback(event));
   }
 
-  /** Re-examine a case soon; coalesces bursts of events into one run at a time per case. */
+  /**
+   * Re-examine a case soon; coalesces bursts of events into one run at a time per case. A case is
+   * examined again at most every `MIN_RUN_GAP_MS` (wall time): the re-trace under every rule is the
+   * expensive part, and during a chase answers arrive by the dozen; the chase itself does not wait
+   * for it (the next level is pushed from each answer, `pushOnward`). A case's first run is at once.
+   */
   schedule(caseId: number): void {
+    if (this.waiting.has(caseId)) return; // the run about to start reads this change too
     if (this.running.has(caseId)) {
       this.again.add(caseId);
       return;
     }
-    const run = this.run(caseId)
+    const delay = Math.max(0, (this.lastRunEnd.get(caseId) ?? 0) + MIN_RUN_GAP_MS - performance.now());
+    this.waiting.add(caseId);
+    const run = (delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve())
+      .then(() => {
+        this.waiting.delete(caseId);
+        return this.run(caseId);
+      })
       .then(() => undefined)
       .catch((error) => this.logger.error({ err: error, caseId }, 'disposal run failed'))
       .finally(() => {
+        this.waiting.delete(caseId);
+        this.lastRunEnd.set(caseId, performance.now());
         this.running.delete(caseId);
         if (this.again.delete(caseId)) this.schedule(caseId);
         else if (this.running.size === 0) for (const resolve of this.settled) resolve();
@@ -128,7 +157,7 @@ export class DisposalService {
   private readonly rechecks = new Map<number, NodeJS.Timeout>();
 
   /** Examine a case again after `ms` wall milliseconds (once per case at a time). */
-  private recheck(caseId: number, ms = 250): void {
+  private recheck(caseId: number, ms: number): void {
     if (this.rechecks.has(caseId)) return;
     const timer = setTimeout(() => {
       this.rechecks.delete(caseId);
@@ -161,9 +190,11 @@ export class DisposalService {
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now().getTime();
     const chasing = this.lastView.get(caseId)?.chasing ?? false;
-    // What waits while the case is chasing is looked at again shortly even if no answer comes.
-    if (chasing) this.recheck(caseId);
     let actions = decideActions(snapshots, this.policy, now, { chasing });
+    // What waits while the case is chasing goes out when the chase's answers come (each one
+    // re-examines the case); looked at again after a while too, should none come.
+    if (chasing && decideActions(snapshots, this.policy, now).length > actions.length)
+      this.recheck(caseId, RECHECK_MS);
     const gate = this.gate;
     if (gate) {
       const byKey = new Map(snapshots.map((s) => [s.key, s]));
@@ -626,6 +657,109 @@ export class DisposalService {
       actions = actions.filter((a) => (gate.notBefore(caseId, a, byKey.get(a.key)) ?? now) <= now);
     }
     return actions.length > 0 ? this.write(trx, caseId, actions) : [];
+  }
+
+  /**
+   * The first level, at intake: each account the victims' payments went to gets what the policy
+   * gives a new account holding what was paid into it, written and sent before the intake answers
+   * — without waiting for the examination of the case (and of the cases linked to it), which
+   * follows. Accounts with a request of this case, or a hold of another case on its way, are left
+   * to that examination.
+   */
+  async pushIntake(caseId: number): Promise<void> {
+    const ids = await this.db.transaction().execute(async (trx) => {
+      const found = await trx
+        .selectFrom('fraud_case')
+        .select(['automation', 'status'])
+        .where('id', '=', caseId)
+        .executeTakeFirst();
+      if (found?.automation !== 'running' || found.status !== 'open') return [];
+      const payments = await trx
+        .selectFrom('case_transfer')
+        .select(['to_key', 'amount', 'at'])
+        .where('case_id', '=', caseId)
+        .where('withdrawn', '=', 0)
+        .where('from_key', 'in', (eb) =>
+          eb
+            .selectFrom('case_party')
+            .select('key')
+            .where('case_id', '=', caseId)
+            .where('role', '=', 'victim'),
+        )
+        .execute();
+      const paid = new Map<string, { located: number; firstVictimMoneyAt: number }>();
+      for (const p of payments) {
+        const seen = paid.get(p.to_key);
+        const at = Date.parse(p.at);
+        paid.set(p.to_key, {
+          located: (seen?.located ?? 0) + Number(p.amount),
+          firstVictimMoneyAt: Math.min(seen?.firstVictimMoneyAt ?? at, at),
+        });
+      }
+      if (paid.size === 0) return [];
+      const accounts = await trx
+        .selectFrom('case_account')
+        .select(['institution_code', 'account', 'holder_name', 'level', 'state', 'sink', 'freeze_confirmed'])
+        .where('case_id', '=', caseId)
+        .execute();
+      const numbers = accounts.map((a) => a.account);
+      const concerned = new Set(
+        (
+          await trx
+            .selectFrom('gateway_request')
+            .select(['institution_code', 'account'])
+            .where('account', 'in', numbers)
+            .where((eb) =>
+              eb.or([
+                eb('case_id', '=', caseId),
+                eb.and([
+                  eb('type', 'in', ['stop-payment', 'freeze']),
+                  eb('state', 'in', ['queued', 'sent', 'acknowledged']),
+                ]),
+              ]),
+            )
+            .execute()
+        ).map((r) => accountKey(r.institution_code, r.account!)),
+      );
+      const snapshots: AccountSnapshot[] = [];
+      for (const a of accounts) {
+        const key = accountKey(a.institution_code, a.account);
+        const money = paid.get(key);
+        if (!money || concerned.has(key)) continue;
+        snapshots.push({
+          key,
+          institution: a.institution_code,
+          account: a.account,
+          holder: a.holder_name,
+          level: a.level,
+          state: a.state as AccountSnapshot['state'],
+          sink: a.sink,
+          ...money,
+          detailQueried: false,
+          detailAnsweredNoOutflow: false,
+          pending: new Set(),
+          stopped: 0,
+          frozen: 0,
+          stopExpiresAt: null,
+          stopRenewalsUsed: 0,
+          freezeExpiresAt: null,
+          freezeConfirmed: a.freeze_confirmed === 1,
+          holdTarget: 0,
+          stopTarget: 0,
+          subscribed: false,
+        });
+      }
+      const now = this.clock.now().getTime();
+      let actions = decideActions(snapshots, this.policy, now);
+      const gate = this.gate;
+      if (gate) {
+        const byKey = new Map(snapshots.map((s) => [s.key, s]));
+        actions = actions.filter((a) => (gate.notBefore(caseId, a, byKey.get(a.key)) ?? now) <= now);
+      }
+      return actions.length > 0 ? this.write(trx, caseId, actions) : [];
+    });
+    this.gateway.kick(ids);
+    if (ids.length > 0) this.events.publish(caseId, 'timeline', 'requests', 'graph');
   }
 
   /** Turn a detail answer into case-ledger transfers; returns how many were new. */

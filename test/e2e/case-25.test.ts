@@ -206,8 +206,7 @@ describe('case-25: from report to frozen accounts with no human step', () => {
       const key = `${a.institution_code}/${a.account}`;
       const truthKey = `${a.institution_code}-${a.account}`;
       expect(mineByAccount.get(key) ?? 0, key).toBe(victimTruth.located[truthKey] ?? 0);
-      // A freeze is in place wherever her money is. (Its amount is what was there when it was
-      // placed: money arriving afterwards is not yet topped up — a known gap, see docs/tracing.md.)
+      // A freeze is in place wherever her money is.
       if ((mineByAccount.get(key) ?? 0) > 0) expect(Number(a.frozen_amount), key).toBeGreaterThan(0);
       total += mineByAccount.get(key) ?? 0;
     }
@@ -220,5 +219,23 @@ describe('case-25: from report to frozen accounts with no human step', () => {
     // Everything of hers that is still in an account (not cashed out) is in a frozen one.
     const locatedTruth = Object.values(victimTruth.located).reduce((s, v) => s + v, 0);
     expect(total).toBe(locatedTruth);
+  });
+
+  it('has the institutions hold all of her money that is still in an account, top-ups included', async () => {
+    // The ground truth now, at the institutions: wherever FIFO locates her money, the holds Levee
+    // asked for hold at least that much (a hold smaller than the money that reached the account
+    // later would have been topped up).
+    const now = sim!.clock.now();
+    sim!.simulator.advanceTo(Math.max(now, world().now));
+    const truth = fastTrace(compileLedger(exportLedger(world(), { upTo: world().now })), 'fifo');
+    const ledger = world().ledger;
+    const located = Object.entries(truth.victims['V1']!.located).filter(([, amount]) => amount > 0);
+    expect(located.length).toBeGreaterThanOrEqual(20);
+    for (const [id, amount] of located) {
+      const account = [...levels().flat()].find((a) => `${code(a)}-${number(a)}` === id);
+      expect(account, id).toBeDefined();
+      const held = (ledger.balance[account!] as number) - ledger.available(account!, world().now);
+      expect(held, id).toBeGreaterThanOrEqual(amount);
+    }
   });
 });
