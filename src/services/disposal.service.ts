@@ -51,7 +51,7 @@ const KIND_OF_TYPE: Record<string, ActionKind> = {
 };
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 /** The shortest wall time between the end of one examination of a case and the start of the next. */
-const MIN_RUN_GAP_MS = 150;
+const MIN_RUN_GAP_MS = 400;
 /** When freezes or dynamic queries wait for a chase, the case is looked at again after this long (wall). */
 const RECHECK_MS = 2_000;
 
@@ -186,7 +186,11 @@ export class DisposalService {
       .select(['id', 'automation', 'status'])
       .where('id', '=', caseId)
       .executeTakeFirst();
-    if (found?.automation !== 'running' || found.status !== 'open') return [];
+    if (found?.automation !== 'running' || found.status !== 'open') {
+      this.lastView.delete(caseId);
+      this.holdIds.delete(caseId);
+      return [];
+    }
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now().getTime();
     const chasing = this.lastView.get(caseId)?.chasing ?? false;
@@ -645,6 +649,10 @@ export class DisposalService {
         subscribed: false,
       });
     }
+    // The pushed accounts' own answers push the level after them, before any re-trace knows them.
+    for (const a of snapshots)
+      if (!last.accounts.has(a.key))
+        last.accounts.set(a.key, { located: a.located, firstVictimMoneyAt: a.firstVictimMoneyAt });
     const now = this.clock.now().getTime();
     const from = `${source.institution_code} ${source.account}`;
     let actions = decideActions(snapshots, this.policy, now).map((a) => ({
@@ -749,6 +757,15 @@ export class DisposalService {
           subscribed: false,
         });
       }
+      // Until the case's first examination, the answers of these accounts push the next level.
+      if (!this.lastView.has(caseId))
+        this.lastView.set(caseId, {
+          caseIds: [caseId],
+          accounts: new Map(
+            snapshots.map((a) => [a.key, { located: a.located, firstVictimMoneyAt: a.firstVictimMoneyAt }]),
+          ),
+          chasing: true,
+        });
       const now = this.clock.now().getTime();
       let actions = decideActions(snapshots, this.policy, now);
       const gate = this.gate;

@@ -163,6 +163,22 @@ describe('case-25: from report to frozen accounts with no human step', () => {
       .distinct()
       .execute();
     expect(humans.map((h) => h.created_by)).toEqual(['automation']);
+    // The next levels were pushed straight from the answers, each request saying so; the held
+    // accounts got standing dynamic queries once the chase was over.
+    const requests = await t.ctx.store.db
+      .selectFrom('gateway_request')
+      .select(['type', 'reason', 'account', 'state'])
+      .where('case_id', '=', caseId)
+      .execute();
+    const pushed = requests.filter((r) => r.type === 'stop-payment' && r.reason.includes('即时推送'));
+    expect(pushed.length).toBeGreaterThanOrEqual(25);
+    const l4Numbers = new Set(levels()[3]!.map((a) => number(a)));
+    expect(pushed.filter((r) => l4Numbers.has(r.account!)).length).toBeGreaterThanOrEqual(20);
+    const watched = requests.filter((r) => r.type === 'subscription' && r.state === 'executed');
+    expect(watched.length).toBeGreaterThan(0);
+    const frozenNumbers = new Set(accounts.filter((a) => a.state === 'frozen').map((a) => a.account));
+    for (const w of watched)
+      expect(frozenNumbers.has(w.account!) || w.reason.includes('止付未冻结到资金')).toBe(true);
   });
 
   it('holds, in every frozen account, the victim’s money as the tracing engine finds it on the ground truth', async () => {
