@@ -81,7 +81,11 @@ export interface AccountSnapshot {
   readonly detailAnsweredNoOutflow: boolean;
   /** Request types still on their way (queued, sent, acknowledged). */
   readonly pending: ReadonlySet<ActionKind>;
-  /** Amount actually held by the institution now, by kind. */
+  /**
+   * What the institution said it held, at its answer: `stopped` by the oldest stop-payment in place
+   * not yet turned into a freeze (the one a freeze converts and a renewal renews; its end and
+   * renewals follow), `frozen` by all freezes in place together.
+   */
   readonly stopped: number;
   readonly frozen: number;
   readonly stopExpiresAt: number | null;
