@@ -124,8 +124,10 @@ export class Dispatcher {
           updated_at: g.at,
         });
     };
-    // One commit for the lot (on SQLite the commit, not the statement, is what costs).
-    if (groups.size === 1) await write(this.db);
+    // SQLite: one commit for the lot (the commit, not the statement, is what costs). PostgreSQL:
+    // each statement on its own, so no lock is held while waiting for another (a feedback
+    // transaction updating some of the same rows would otherwise deadlock with it).
+    if (groups.size === 1 || this.caps.rowLocks) await write(this.db);
     else await this.db.transaction().execute(write);
     return items.map(() => undefined);
   });

@@ -263,14 +263,22 @@ export class GatewayService {
    */
   async enqueue(trx: Db, input: EnqueueInput): Promise<{ id: number; requestId: string }> {
     const now = this.clock.now();
-    // Only the addressed institution matters: one indexed lookup, not the whole endpoint table.
-    const endpoint = await trx
-      .selectFrom('institution_endpoint')
-      .select('institution_code')
-      .where('institution_code', '=', input.institution)
-      .where('enabled', '=', 1)
-      .executeTakeFirst();
-    const known = new Set(endpoint ? [endpoint.institution_code] : []);
+    // Within one transaction the endpoint table and the centre are looked up once: a workflow
+    // enqueues many requests in one.
+    const seen = this.lookupsOf(trx);
+    let enabled = seen?.institutions.get(input.institution);
+    if (enabled === undefined) {
+      // Only the addressed institution matters: one indexed lookup, not the whole endpoint table.
+      const endpoint = await trx
+        .selectFrom('institution_endpoint')
+        .select('institution_code')
+        .where('institution_code', '=', input.institution)
+        .where('enabled', '=', 1)
+        .executeTakeFirst();
+      enabled = endpoint !== undefined;
+      seen?.institutions.set(input.institution, enabled);
+    }
+    const known = new Set(enabled ? [input.institution] : []);
     const found =
       input.caseId === null
         ? undefined
@@ -281,18 +289,24 @@ export class GatewayService {
             .executeTakeFirst();
     if (input.caseId !== null && !found)
       throw new LeveeError('LEVEE_VALIDATION', `no case ${input.caseId}`, { field: 'caseId' });
-    const centre = await trx
-      .selectFrom('unit')
-      .select(['code', 'name'])
-      .where('parent_id', 'is', null)
-      .orderBy('id')
-      .executeTakeFirst();
+    let centre = seen?.centre;
+    if (!centre) {
+      centre = {
+        row: await trx
+          .selectFrom('unit')
+          .select(['code', 'name'])
+          .where('parent_id', 'is', null)
+          .orderBy('id')
+          .executeTakeFirst(),
+      };
+      if (seen) seen.centre = centre;
+    }
     const requestId = `LV-${randomUUID()}`;
     const body = {
       ...input.draft,
       requestId,
       caseNumber: found?.case_no ?? 'LEVEE-ADHOC',
-      authority: { code: centre?.code ?? 'LEVEE', name: centre?.name ?? 'Levee' },
+      authority: { code: centre.row?.code ?? 'LEVEE', name: centre.row?.name ?? 'Levee' },
       document: { number: `${found?.case_no ?? 'ADHOC'}-${requestId.slice(3, 11).toUpperCase()}` },
       issuedAt: now.toISOString(),
     };
@@ -340,6 +354,22 @@ export class GatewayService {
       updated_at: nowIso,
     });
     return { id, requestId };
+  }
+
+  /** What `enqueue` looked up in one transaction (none outside one: the table may change any time). */
+  private readonly lookups = new WeakMap<
+    object,
+    { institutions: Map<string, boolean>; centre?: { row: { code: string; name: string } | undefined } }
+  >();
+
+  private lookupsOf(trx: Db) {
+    if (!trx.isTransaction) return undefined;
+    let seen = this.lookups.get(trx);
+    if (!seen) {
+      seen = { institutions: new Map() };
+      this.lookups.set(trx, seen);
+    }
+    return seen;
   }
 
   // ----- feedback -------------------------------------------------------------------------------
@@ -430,25 +460,28 @@ export class GatewayService {
         ),
       );
       const refusedFresh: string[] = [];
-      const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = [];
-      for (const [i, { feedback }] of items.entries()) {
+      const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = new Array(items.length);
+      // Rows are updated in id order (feedback for one request in arrival order): two
+      // transactions that lock rows in one order cannot deadlock on PostgreSQL.
+      const idOf = (i: number) => requests.get(items[i]!.feedback.requestId)?.id ?? -1;
+      const order = items.map((_, i) => i).sort((a, b) => idOf(a) - idOf(b) || a - b);
+      for (const i of order) {
+        const { feedback } = items[i]!;
         // The first of several items with one feedbackId is the new one; the others repeat it.
         const isFresh = fresh.delete(feedback.feedbackId);
         const request = requests.get(feedback.requestId);
         if (!request || request.institution_code !== feedback.institution) {
           if (isFresh) refusedFresh.push(feedback.feedbackId);
-          results.push(
-            request
-              ? new LeveeError(
-                  'LEVEE_FORBIDDEN',
-                  `${feedback.institution} answered a request addressed to ${request.institution_code}`,
-                )
-              : new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`),
-          );
+          results[i] = request
+            ? new LeveeError(
+                'LEVEE_FORBIDDEN',
+                `${feedback.institution} answered a request addressed to ${request.institution_code}`,
+              )
+            : new LeveeError('LEVEE_NOT_FOUND', `no request ${feedback.requestId}`);
           continue;
         }
         if (!isFresh) {
-          results.push('duplicate');
+          results[i] = 'duplicate';
           continue;
         }
         // A standing query keeps reporting; its request stays executed and each report is news.
@@ -476,11 +509,11 @@ export class GatewayService {
           // The row as this transaction left it, without reading it back.
           if (stored) {
             requests.set(stored.request_id, stored);
-            results.push(stored);
+            results[i] = stored;
             continue;
           }
         }
-        results.push(request);
+        results[i] = request;
       }
       await deleteFeedback(trx, refusedFresh);
       return results;

@@ -251,9 +251,13 @@ export type FeedbackInsert = Parameters<typeof insertFeedback>[1];
 /** Insert many feedback rows, skipping feedbackIds already stored. Returns the feedbackIds inserted now. */
 export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
+  // In feedbackId order: two transactions inserting overlapping sets wait, never deadlock.
+  const sorted = [...rows].sort((a, b) =>
+    a.feedback_id < b.feedback_id ? -1 : a.feedback_id > b.feedback_id ? 1 : 0,
+  );
   const inserted = await db
     .insertInto('gateway_feedback')
-    .values([...rows])
+    .values(sorted)
     .onConflict((oc) => oc.column('feedback_id').doNothing())
     .returning('feedback_id')
     .execute();
