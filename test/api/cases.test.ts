@@ -79,13 +79,7 @@ describe.each(DATABASES)('case intake on %s', (database) => {
   beforeAll(async () => {
     t = await createTestApp({ database });
     duty = await t.login('duty');
-    unitId = (
-      await t.ctx.store.db
-        .selectFrom('unit')
-        .select('id')
-        .where('code', '=', 'WH-JA-DZ-01')
-        .executeTakeFirstOrThrow()
-    ).id;
+    unitId = await t.unitId('WH-JA-DZ-01');
   });
   afterAll(async () => t?.close());
 

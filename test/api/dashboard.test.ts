@@ -39,19 +39,11 @@ describe.each(DATABASES)('dashboard on %s', (database) => {
 
   it('adds the cases and tasks of the subtree for the roles that may read them', async () => {
     const analyst = await t.login('analyst');
-    const unitOf = async (code: string) =>
-      (
-        await t.ctx.store.db
-          .selectFrom('unit')
-          .select('id')
-          .where('code', '=', code)
-          .executeTakeFirstOrThrow()
-      ).id;
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const intake = await analyst.request(
       'POST',
       '/api/cases',
-      sampleReport(await unitOf('WH-JA-DZ-01'), `${yesterday}T09:05:00+08:00`),
+      sampleReport(await t.unitId('WH-JA-DZ-01'), `${yesterday}T09:05:00+08:00`),
     );
     expect(intake.statusCode, intake.body).toBe(201);
     const caseId = intake.json().case.id;
@@ -63,7 +55,7 @@ describe.each(DATABASES)('dashboard on %s', (database) => {
       .execute();
     const task = await analyst.request('POST', `/api/cases/${caseId}/tasks`, {
       kind: 'visit_victim',
-      assigneeUnitId: await unitOf('WH-JA-DZ'),
+      assigneeUnitId: await t.unitId('WH-JA-DZ'),
       instructions: '回访受害人',
     });
     expect(task.statusCode, task.body).toBe(201);
@@ -72,7 +64,7 @@ describe.each(DATABASES)('dashboard on %s', (database) => {
     expect(city.cases).toEqual({ open: 1, reportedToday: 1, lossToday: 50_000_00, frozen: 12_345_00 });
     expect(city.tasks).toEqual({ active: 1, overdue: 0 });
     // Another district's subtree has none of it.
-    const other = (await analyst.request('GET', `/api/dashboard?unitId=${await unitOf('WH-JH')}`)).json()
+    const other = (await analyst.request('GET', `/api/dashboard?unitId=${await t.unitId('WH-JH')}`)).json()
       .figures;
     expect(other.cases).toEqual({ open: 0, reportedToday: 0, lossToday: 0, frozen: 0 });
     expect(other.tasks).toEqual({ active: 0, overdue: 0 });

@@ -75,11 +75,7 @@ describe.skipIf(skip)('fund control screens in Chromium', () => {
   it('lists the requests by role, raises dead letters, renews a hold and manages endpoints', async () => {
     // A case through the API: two payments, to ICBC and CCB. The automation queues its requests.
     const duty = await t.login('duty');
-    const community = await t.ctx.store.db
-      .selectFrom('unit')
-      .select('id')
-      .where('code', '=', 'WH-JA-DZ-01')
-      .executeTakeFirstOrThrow();
+    const community = { id: await t.unitId('WH-JA-DZ-01') };
     const day = new Date(Date.now() - 24 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 10);
     const created = await duty.request('POST', '/api/cases', {
       scamType: 'fake-customer-service',

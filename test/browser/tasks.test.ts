@@ -44,13 +44,7 @@ describe.skipIf(skip)('tasks to units in Chromium', () => {
     t = await createTestApp({ demo: true, env: { LEVEE_WEB_DIR: WEB_DIR } });
     url = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const analyst = await t.login('analyst');
-    const unitId = (
-      await t.ctx.store.db
-        .selectFrom('unit')
-        .select('id')
-        .where('code', '=', 'WH-JA-DZ-01')
-        .executeTakeFirstOrThrow()
-    ).id;
+    const unitId = await t.unitId('WH-JA-DZ-01');
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const intake = await analyst.request(
       'POST',

@@ -17,6 +17,8 @@ export interface TestApp {
   readonly app: FastifyInstance;
   readonly ctx: LeveeContext;
   login(username: string, password?: string): Promise<Session>;
+  /** The id of a unit of the demo city by its code (WH-JA-DZ-01 is 大智社区). */
+  unitId(code: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,10 +83,14 @@ export async function createTestApp(
         }),
     };
   };
+  const unitId = async (code: string) =>
+    (await ctx.store.db.selectFrom('unit').select('id').where('code', '=', code).executeTakeFirstOrThrow())
+      .id;
   return {
     app,
     ctx,
     login,
+    unitId,
     close: async () => {
       await app.close();
       await ctx.close();
