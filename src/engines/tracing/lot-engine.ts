@@ -1005,8 +1005,8 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
  * The lists are walked GROUP at a time in lockstep: a list's nodes are spread over the pool, so
  * walking one list is a chain of cache misses, each waiting for the one before; stepping GROUP
  * lists in turn lets the processor fetch GROUP nodes at once. (This pass was a fifth of a fifo
- * run at 10 M transfers.) Pieces land in a staging area tagged with their list's slot; each
- * account of the group is then summed from there, in account order.
+ * run at 10 M transfers.) Pieces land in a staging area, chained per list; each account of the
+ * group is then summed from there, in account order.
  */
 const GROUP = 16;
 
@@ -1044,6 +1044,8 @@ function buildHoldings(
   const AX = arena ? arena.x : new Float64Array(0);
   const gAcc = new Int32Array(GROUP);
   const gCur = new Int32Array(GROUP);
+  /** last staged piece of each slot; a piece's stS is the slot's piece before it (NIL: none) */
+  const gLast = new Int32Array(GROUP);
   let g = 0;
   let stO = new Int32Array(64);
   let stX = new Float64Array(64);
@@ -1080,7 +1082,10 @@ function buildHoldings(
     if (g === 0) return;
     let w = 0;
     let live = g;
-    for (let j = 0; j < g; j++) gCur[j] = lists![gAcc[j]! * listStride + listOff]!;
+    for (let j = 0; j < g; j++) {
+      gCur[j] = lists![gAcc[j]! * listStride + listOff]!;
+      gLast[j] = NIL;
+    }
     while (live > 0) {
       if (w + GROUP > stO.length) {
         const o2 = new Int32Array(stO.length * 2);
@@ -1098,7 +1103,8 @@ function buildHoldings(
         if (nd === NIL) continue;
         stO[w] = I[4 * nd + 2]!;
         stX[w] = F[2 * nd]!;
-        stS[w] = j;
+        stS[w] = gLast[j]!;
+        gLast[j] = w;
         w++;
         const next = I[4 * nd + 3]!;
         gCur[j] = next;
@@ -1109,8 +1115,7 @@ function buildHoldings(
       const a = gAcc[j]!;
       open(a);
       let t = 0;
-      for (let i = 0; i < w; i++) {
-        if (stS[i] !== j) continue;
+      for (let i = gLast[j]!; i !== NIL; i = stS[i]!) {
         const o = stO[i]!;
         if (sums[o] === 0) touched[t++] = o;
         sums[o]! += stX[i]!;
