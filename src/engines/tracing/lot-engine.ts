@@ -36,6 +36,11 @@
  * Sinks are never debited, so their lot order is irrelevant: every rule credits them into a
  * small hash table per sink on origin (sink-table.ts), sorted once at the end.
  *
+ * The final holdings (buildHoldings) walk the accounts' lot lists 16 at a time in lockstep, so
+ * the cache misses of 16 lists overlap instead of following one another; the pool and the arena
+ * are sized from the transfer count at the start, so a run rarely grows them (each growth of a
+ * large array costs V8 a full garbage collection).
+ *
  * Amounts are doubles holding integers, exact to 2^53 (checked when compiling). With a listener
  * (`onPieces`: explanations, poison reach) each debit's pieces are also written to a scratch
  * buffer and handed over; without one nothing else is recorded and the hand-over shortcuts run.
@@ -83,7 +88,8 @@ export interface FastTraceResult {
 /**
  * Lot nodes, 16 bytes each, interleaved in one buffer: amount at f[2i] (Float64), origin at
  * i[4i+2] and the one link at i[4i+3] (Int32 views of the same bytes). Freed nodes are chained
- * through the link into a free list. Doubles when full: few large allocations, each of which
+ * through the link into a free list. Starts at a size taken from the transfer count (poolCapacity)
+ * and doubles when full: few large allocations, each of which
  * makes V8 run a full garbage collection (external memory pressure).
  */
 class LotPool {
@@ -131,7 +137,8 @@ class LotPool {
  * account records at meta[m], meta[m+1], meta[m+2] (m = a·stride + offset). Capacities are powers
  * of two from 4; a run that outgrows its block moves to a block twice the size and its old block
  * goes to the free list of its size, where the next run of that size takes it. An emptied run
- * gives its block back. Nothing is ever compacted; the arena doubles when all blocks are in use.
+ * gives its block back. Nothing is ever compacted; the arena grows by half when all blocks are in
+ * use (it starts at a size taken from the transfer count: arenaCapacity).
  */
 class MapArena {
   o: Int32Array;
