@@ -6,7 +6,7 @@ import { codeKey } from './labels.js';
 
 /** Colour by what happened: red for failures, green for money held, blue for the rest. */
 function colour(kind: string): string {
-  if (/fail|error|dead|expired/.test(kind)) return 'red';
+  if (/fail|error|dead|expired|rejected/.test(kind)) return 'red';
   if (/executed|frozen|stop-paid|held|task\.completed/.test(kind)) return 'green';
   if (/automation|excluded|paused|task\.(declined|cancelled|rescheduled)/.test(kind)) return 'orange';
   return 'blue';
@@ -23,7 +23,9 @@ export function CaseTimeline({ events }: { events: readonly CaseEvent[] | undefi
     <section aria-label={t('timeline.title')}>
       <Timeline
         items={newestFirst.map((e) => {
-          const key = codeKey('event', e.kind);
+          // "answer.freeze.rejected": the answer's own label, marked as a refusal.
+          const refused = e.kind.endsWith('.rejected');
+          const key = codeKey('event', refused ? e.kind.slice(0, -'.rejected'.length) : e.kind);
           return {
             key: e.id,
             color: colour(e.kind),
@@ -34,7 +36,10 @@ export function CaseTimeline({ events }: { events: readonly CaseEvent[] | undefi
             ),
             content: (
               <div>
-                <Typography.Text strong>{key === undefined ? e.kind : t(key)}</Typography.Text>
+                <Typography.Text strong>
+                  {key === undefined ? e.kind : t(key)}
+                  {refused && key !== undefined ? t('timeline.rejected') : ''}
+                </Typography.Text>
                 <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
                   {e.actor}
                 </Typography.Text>
