@@ -24,8 +24,8 @@ import { createContext } from '../src/context.js';
 import { startGateway } from '../src/gateway/runtime.js';
 import { DEFAULT_POLICY } from '../src/engines/disposal/policy.js';
 import { DEMO_PASSWORD } from '../src/services/demo-seed.js';
-import { isoCst } from '../src/sim/clock.js';
 import { type SimServer, startSimServer } from '../src/sim/server.js';
+import { victimReport } from '../src/sim/victim-report.js';
 import { lossReport, measure, type RaceOutcome, victimMoneySettled } from './_race-measure.js';
 import type { RaceScenario, VictimAlert } from './_race-scenarios.js';
 
@@ -165,40 +165,20 @@ export async function runLive(
     const cookie = `levee_session=${login.cookies.find((c) => c.name === 'levee_session')!.value}`;
     const csrf = (login.json() as { csrfToken: string }).csrfToken;
 
-    const codeOf = (a: number) => world.institutions[world.ledger.inst[a]!]!.code;
     const caseOfVictim = new Map<string, { caseId: number; respondedAt: number }>();
     const intakeMs: number[] = [];
     const report = async (alert: VictimAlert) => {
-      const truth = world.victims[alert.index]!;
-      const person = world.persons[world.ledger.holder[truth.account]!]!;
-      const payments = world.ledger
-        .transfersOf(truth.account, 0, Number.MAX_SAFE_INTEGER)
-        .map((t) => world.ledger.transferView(t))
-        .filter((p) => p.from === truth.account);
       const sentAt = performance.now();
       const response = await app.inject({
         method: 'POST',
         url: '/api/cases',
         headers: { cookie, 'x-csrf-token': csrf },
-        payload: {
+        payload: victimReport(world, alert.index, {
+          unitId: 1,
           scamType: 'fake-customer-service',
           narrative: '冒充客服诱导受害人转账（模拟警情）。',
-          victim: {
-            name: person.name,
-            idNumber: person.idNumber,
-            phone: person.phone,
-            address: '江岸区',
-            unitId: 1,
-          },
-          payments: payments.map((p) => ({
-            time: isoCst(p.time),
-            amount: p.amount,
-            channel: 'mobile-banking',
-            institution: codeOf(p.to),
-            account: world.ledger.number[p.to]!,
-            accountName: world.persons[world.ledger.holder[p.to]!]!.name,
-          })),
-        },
+          address: '江岸区',
+        }),
       });
       const respondedAt = performance.now();
       if (response.statusCode !== 201)

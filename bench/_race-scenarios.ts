@@ -8,6 +8,7 @@
 import { Rng } from '../src/sim/rng.js';
 import { PRESET_SCENARIOS, type Scenario } from '../src/sim/scenario.js';
 import { World } from '../src/sim/world.js';
+import { victimPayments } from '../src/sim/victim-report.js';
 
 const MINUTE = 60_000;
 
@@ -102,11 +103,8 @@ export function alertTimes(race: RaceScenario, start: number): VictimAlert[] {
   world.advanceTo(start + 36 * 60 * MINUTE);
   const out: VictimAlert[] = [];
   for (const [index, v] of world.victims.entries()) {
-    const paid = world.ledger
-      .transfersOf(v.account, 0, Number.MAX_SAFE_INTEGER)
-      .map((t) => world.ledger.transferView(t))
-      .filter((t) => t.from === v.account);
-    const last = Math.max(...paid.map((t) => t.time));
+    const paid = victimPayments(world, index);
+    const last = Math.max(...paid.map((t) => t.at));
     const { min, max } = race.alertDelayMinutes;
     const delay = rng.next() * (max - min) + min;
     if (paid.length > 0)
