@@ -77,7 +77,9 @@ export async function startBenchSim(options: BenchSimOptions = {}): Promise<Benc
   ];
   args.push('--seed', String(seed), '--faults', options.faults ?? 'none', '--scenario', scenarioName);
   if (options.callbackUrl) args.push('--callback-url', options.callbackUrl);
-  const child: ChildProcess = spawn(process.execPath, [bin, ...args], {
+  // LEVEE_BENCH_SIM_NODE_ARGS: extra node flags for the simulator, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = (process.env.LEVEE_BENCH_SIM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, bin, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const killChild = () => child.kill('SIGTERM');

@@ -29,7 +29,8 @@ import {
   insertRequest,
   listRequests,
   raiseAlarm,
-  updateRequestReturning,
+  updateAnswered,
+  type AnsweredChanges,
 } from '../repositories/gateway.repository.js';
 import type { Database, GatewayRequestRow, GatewayState } from '../storage/schema.js';
 import { MicroBatch } from './micro-batch.js';
@@ -460,6 +461,7 @@ export class GatewayService {
         ),
       );
       const refusedFresh: string[] = [];
+      const answered = new Map<number, AnsweredChanges>();
       const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = new Array(items.length);
       // Rows are updated in id order (feedback for one request in arrival order): two
       // transactions that lock rows in one order cannot deadlock on PostgreSQL.
@@ -488,7 +490,7 @@ export class GatewayService {
         if (!TERMINAL.has(request.state) || feedback.type === 'subscription-report') {
           const body = feedback.body as { heldAmount?: number; expiresAt?: string } | undefined;
           const executed = feedback.result !== 'rejected';
-          const stored = await updateRequestReturning(trx, request.id, {
+          const changes: AnsweredChanges = {
             state: executed ? 'executed' : 'failed',
             result: feedback.result,
             feedback: texts[i]!,
@@ -505,16 +507,22 @@ export class GatewayService {
             lease_owner: null,
             lease_until: null,
             updated_at: now,
-          });
-          // The row as this transaction left it, without reading it back.
-          if (stored) {
-            requests.set(stored.request_id, stored);
-            results[i] = stored;
-            continue;
-          }
+          };
+          // The row as this transaction leaves it, composed rather than read back (RETURNING
+          // copied the request's body and feedback text back out for every answer).
+          const stored: GatewayRequestRow = { ...request, ...changes };
+          requests.set(stored.request_id, stored);
+          answered.set(stored.id, changes);
+          results[i] = stored;
+          continue;
         }
         results[i] = request;
       }
+      // One write per request with its last answer's changes, in id order (`order` was).
+      await updateAnswered(
+        trx,
+        [...answered].map(([id, changes]) => ({ id, changes })),
+      );
       await deleteFeedback(trx, refusedFresh);
       return results;
     });
