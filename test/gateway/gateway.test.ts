@@ -29,23 +29,18 @@ describe('gateway with a clean institution network', () => {
   });
   afterAll(async () => h?.close());
 
-  /** Wait until the case's own automation (started by the intake) has nothing on its way. */
-  const settle = () =>
-    eventually(async () => {
-      await h.t.ctx.disposal.idle();
-      const open = await h.t.ctx.store.db
-        .selectFrom('gateway_request')
-        .select('id')
-        .where('state', 'in', ['queued', 'sent', 'acknowledged'])
-        .execute();
-      return open.length === 0 ? true : undefined;
-    });
+  /**
+   * Requests people asked for. The case's own automation (started by the intake) keeps chasing the
+   * money — its standing dynamic queries report for as long as the test runs — so its requests are
+   * left out of the count.
+   */
   const count = async () =>
     Number(
       (
         await h.t.ctx.store.db
           .selectFrom('gateway_request')
           .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('created_by', '!=', 'automation')
           .executeTakeFirstOrThrow()
       ).n,
     );
@@ -77,7 +72,6 @@ describe('gateway with a clean institution network', () => {
 
   it('refuses bad input before anything is queued, naming the field', async () => {
     const mule = simAccount(h.sim, 0, 1);
-    await settle();
     const before = await count();
     const cases: [unknown, string, RegExp][] = [
       [
@@ -136,15 +130,17 @@ describe('gateway with a clean institution network', () => {
   });
 
   it('refuses a forged callback and stores nothing', async () => {
-    await settle();
-    const before = Number(
-      (
-        await h.t.ctx.store.db
-          .selectFrom('gateway_feedback')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    // Counted by the forged feedback's own ids: the case's chase may store real feedback meanwhile.
+    const forged = async () =>
+      Number(
+        (
+          await h.t.ctx.store.db
+            .selectFrom('gateway_feedback')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where((eb) => eb.or([eb('feedback_id', '=', 'forged-1'), eb('request_id', '=', 'LV-forged')]))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const response = await fetch(`${h.url}/gateway/callbacks`, {
       method: 'POST',
       headers: {
@@ -165,15 +161,7 @@ describe('gateway with a clean institution network', () => {
       }),
     });
     expect(response.status).toBe(401);
-    const after = Number(
-      (
-        await h.t.ctx.store.db
-          .selectFrom('gateway_feedback')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-    expect(after).toBe(before);
+    expect(await forged()).toBe(0);
   });
 
   it('shows a liaison only the requests addressed to its institution', async () => {
