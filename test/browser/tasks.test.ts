@@ -65,9 +65,11 @@ describe.skipIf(skip)('tasks to units in Chromium', () => {
     const analyst = await login(browser, url, 'analyst');
     analyst.page.on('pageerror', (error) => pageErrors.push(error.message));
     await analyst.page.goto(`${url}/cases/${caseId}`);
-    await analyst.page.getByRole('tab', { name: /协同任务/ }).click();
+    await analyst.page.getByRole('tab', { name: /协同任务/ }).dispatchEvent('click');
     await analyst.page.getByText('尚无协同任务').waitFor();
-    await analyst.page.getByRole('button', { name: '下发任务' }).click();
+    // The live case page keeps re-laying out as the automation's events arrive (the graph, the
+    // timeline), so the button may never hold still for Playwright's "stable" check: send the click.
+    await analyst.page.getByRole('button', { name: '下发任务' }).dispatchEvent('click');
     const dialog = analyst.page.getByRole('dialog');
     await dialog.locator('#kind').click();
     await analyst.page.locator('.ant-select-dropdown:visible [title="上门走访受害人"]').click();
