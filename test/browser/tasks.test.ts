@@ -3,7 +3,7 @@
  * station officer sees it counted on the menu, accepts it in the inbox and reports it done; the
  * case's timeline and task list show each step. A screenshot of the inbox is kept in test-results/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureWebBuild,
@@ -30,6 +30,24 @@ async function login(
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByRole('heading', { name: '工作台' }).waitFor();
   return { context, page };
+}
+
+/**
+ * Picks an option of a select in the dialog. The dialog may still be opening (its zoom animation)
+ * when the first dropdown opens, and a dropdown opened then can close under the click; so try
+ * again until the select shows the choice.
+ */
+async function choose(page: Page, dialog: Locator, field: string, title: string): Promise<void> {
+  const chosen = dialog.locator(
+    `.ant-select:has(${field}) .ant-select-content[title="${title}"], .ant-select:has(${field}) [title="${title}"]`,
+  );
+  for (let attempt = 0; attempt < 5 && (await chosen.count()) === 0; attempt++) {
+    await dialog.locator(field).click();
+    const option = page.locator(`.ant-select-dropdown:visible [title="${title}"]`).first();
+    await option.waitFor();
+    await option.click();
+  }
+  await chosen.first().waitFor();
 }
 
 describe.skipIf(skip)('tasks to units in Chromium', () => {
@@ -65,17 +83,15 @@ describe.skipIf(skip)('tasks to units in Chromium', () => {
     const analyst = await login(browser, url, 'analyst');
     analyst.page.on('pageerror', (error) => pageErrors.push(error.message));
     await analyst.page.goto(`${url}/cases/${caseId}`);
-    await analyst.page.getByRole('tab', { name: /协同任务/ }).dispatchEvent('click');
+    await analyst.page.getByRole('tab', { name: /协同任务/ }).click();
     await analyst.page.getByText('尚无协同任务').waitFor();
     // The live case page keeps re-laying out as the automation's events arrive (the graph, the
     // timeline), so the button may never hold still for Playwright's "stable" check: send the click.
     await analyst.page.getByRole('button', { name: '下发任务' }).dispatchEvent('click');
     const dialog = analyst.page.getByRole('dialog');
-    await dialog.locator('#kind').click();
-    await analyst.page.locator('.ant-select-dropdown:visible [title="上门走访受害人"]').click();
+    await choose(analyst.page, dialog, '#kind', '上门走访受害人');
     await dialog.getByText('不填则默认 24 小时后到期').waitFor();
-    await dialog.locator('#assigneeUnitId').click();
-    await analyst.page.locator('.ant-select-dropdown:visible').getByTitle('大智派出所').click();
+    await choose(analyst.page, dialog, '#assigneeUnitId', '大智派出所');
     await dialog.locator('#instructions').fill('今日上门回访周先生，核实转账经过。');
     await dialog.getByRole('button', { name: '下发' }).click();
     await analyst.page.getByText('已向大智派出所下发任务').waitFor();
