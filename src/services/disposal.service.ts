@@ -64,6 +64,26 @@ export interface DisposalGate {
   notBefore(caseId: number, action: DisposalAction, account: AccountSnapshot | undefined): number | undefined;
 }
 
+/** The policy's view of an account Levee has not asked anything of yet: no requests, holds or answers. */
+function untouched(row: { state: string; sink: string | null; freeze_confirmed: number }) {
+  return {
+    state: row.state as AccountSnapshot['state'],
+    sink: row.sink,
+    detailQueried: false,
+    detailAnsweredNoOutflow: false,
+    pending: new Set<ActionKind>(),
+    stopped: 0,
+    frozen: 0,
+    stopExpiresAt: null,
+    stopRenewalsUsed: 0,
+    freezeExpiresAt: null,
+    freezeConfirmed: row.freeze_confirmed === 1,
+    holdTarget: 0,
+    stopTarget: 0,
+    subscribed: false,
+  } satisfies Partial<AccountSnapshot>;
+}
+
 export class DisposalService {
   private readonly running = new Map<number, Promise<void>>();
   private readonly again = new Set<number>();
@@ -633,20 +653,7 @@ export class DisposalService {
       snapshots.push({
         ...o,
         level: source.level + 1,
-        state: a.state as AccountSnapshot['state'],
-        sink: a.sink,
-        detailQueried: false,
-        detailAnsweredNoOutflow: false,
-        pending: new Set(),
-        stopped: 0,
-        frozen: 0,
-        stopExpiresAt: null,
-        stopRenewalsUsed: 0,
-        freezeExpiresAt: null,
-        freezeConfirmed: a.freeze_confirmed === 1,
-        holdTarget: 0,
-        stopTarget: 0,
-        subscribed: false,
+        ...untouched(a),
       });
     }
     // The pushed accounts' own answers push the level after them, before any re-trace knows them.
@@ -740,21 +747,8 @@ export class DisposalService {
           account: a.account,
           holder: a.holder_name,
           level: a.level,
-          state: a.state as AccountSnapshot['state'],
-          sink: a.sink,
           ...money,
-          detailQueried: false,
-          detailAnsweredNoOutflow: false,
-          pending: new Set(),
-          stopped: 0,
-          frozen: 0,
-          stopExpiresAt: null,
-          stopRenewalsUsed: 0,
-          freezeExpiresAt: null,
-          freezeConfirmed: a.freeze_confirmed === 1,
-          holdTarget: 0,
-          stopTarget: 0,
-          subscribed: false,
+          ...untouched(a),
         });
       }
       // Until the case's first examination, the answers of these accounts push the next level.
