@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { type AccountSnapshot, DEFAULT_POLICY, decideActions } from '../../../src/engines/disposal/policy.js';
-
-const NOW = Date.parse('2026-11-26T12:00:00Z');
-const HOUR = 3_600_000;
+import { HOUR, NOW, snapshot } from './_snapshot.js';
 
 function account(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
-  return {
-    key: 'ICBC/6222',
-    institution: 'ICBC',
-    account: '6222',
-    holder: '骡子',
+  return snapshot({
     level: 2,
     state: 'queried',
-    sink: null,
     located: 50_000_00,
-    firstVictimMoneyAt: NOW - HOUR,
     detailQueried: true,
     detailAnsweredNoOutflow: true,
-    pending: new Set(),
-    stopped: 0,
-    frozen: 0,
-    stopExpiresAt: null,
-    stopRenewalsUsed: 0,
-    freezeExpiresAt: null,
-    freezeConfirmed: false,
-    subscribed: true,
     ...overrides,
-  };
+  });
 }
 
 const kinds = (a: AccountSnapshot) => decideActions([a], DEFAULT_POLICY, NOW).map((x) => x.kind);

@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type AccountSnapshot, DEFAULT_POLICY, decideActions } from '../../../src/engines/disposal/policy.js';
+import { HOUR, NOW, snapshot } from './_snapshot.js';
 
-const NOW = Date.parse('2026-11-26T12:00:00Z');
-const HOUR = 3_600_000;
-
-function account(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
-  return {
-    key: 'ICBC/6222',
-    institution: 'ICBC',
-    account: '6222',
-    holder: '骡子',
-    level: 1,
-    state: 'new',
-    sink: null,
-    located: 100_000_00,
-    firstVictimMoneyAt: NOW - HOUR,
-    detailQueried: false,
-    detailAnsweredNoOutflow: false,
-    pending: new Set(),
-    stopped: 0,
-    frozen: 0,
-    stopExpiresAt: null,
-    stopRenewalsUsed: 0,
-    freezeExpiresAt: null,
-    freezeConfirmed: false,
-    subscribed: true,
-    ...overrides,
-  };
-}
+const account = snapshot;
 
 const kinds = (a: AccountSnapshot, policy = DEFAULT_POLICY) =>
   decideActions([a], policy, NOW).map((x) => x.kind);

@@ -11,34 +11,18 @@ import {
   decideActions,
   onwardAccounts,
 } from '../../../src/engines/disposal/policy.js';
+import { HOUR, NOW, snapshot } from './_snapshot.js';
 
-const NOW = Date.parse('2026-11-26T12:00:00Z');
-const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 function account(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
-  return {
-    key: 'ICBC/6222',
-    institution: 'ICBC',
-    account: '6222',
-    holder: '骡子',
+  return snapshot({
     level: 3,
     state: 'queried',
-    sink: null,
     located: 60_000_00,
-    firstVictimMoneyAt: NOW - HOUR,
     detailQueried: true,
-    detailAnsweredNoOutflow: false,
-    pending: new Set(),
-    stopped: 0,
-    frozen: 0,
-    stopExpiresAt: null,
-    stopRenewalsUsed: 0,
-    freezeExpiresAt: null,
-    freezeConfirmed: false,
-    subscribed: true,
     ...overrides,
-  };
+  });
 }
 
 const decide = (a: AccountSnapshot, options?: { chasing?: boolean }) =>
