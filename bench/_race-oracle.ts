@@ -66,6 +66,7 @@ export function runOracle(
           startsAt: world.now,
           expiresAt: world.now + 6 * MONTH,
           authority: 'oracle',
+          authorityCode: 'ORACLE',
           documentNumber: requestId,
         });
       });

@@ -316,7 +316,10 @@ export const PriorHold = Type.Object(
     startsAt: Timestamp,
     expiresAt: Timestamp,
   },
-  { additionalProperties: false, description: 'An earlier hold on the same account by another request' },
+  {
+    additionalProperties: false,
+    description: 'An earlier hold in force on the same account, placed by another authority',
+  },
 );
 
 export const HoldResult = Type.Object(
@@ -332,7 +335,10 @@ export const HoldResult = Type.Object(
     expiresAt: Timestamp,
     renewalsUsed: Type.Integer({ minimum: 0 }),
     renewalsLeft: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null: unlimited' }),
-    priorHolds: Type.Array(PriorHold),
+    priorHolds: Type.Array(PriorHold, {
+      description:
+        "Holds in force on the account that other authorities placed before this one (轮候: this one waits behind them); never the requesting authority's own holds, which it knows",
+    }),
   },
   { additionalProperties: false },
 );

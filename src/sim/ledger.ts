@@ -54,7 +54,10 @@ export interface Hold {
   renewalsUsed: number;
   status: 'active' | 'released' | 'lapsed';
   endedAt: number | null;
+  /** Name of the authority that placed it, as the protocol reports it to others. */
   readonly authority: string;
+  /** Code of that authority: who "another authority" is (names need not be unique). */
+  readonly authorityCode: string;
   readonly documentNumber: string;
 }
 
@@ -233,6 +236,7 @@ export class Ledger {
     startsAt: number;
     expiresAt: number;
     authority: string;
+    authorityCode: string;
     documentNumber: string;
   }): Hold {
     this.expireHolds(h.account, h.startsAt);

@@ -258,6 +258,7 @@ export class Simulator {
     if (!inst) throw new Rejected('ACCOUNT_NOT_FOUND', `no institution ${institution}`);
     const ledger = this.world.ledger;
     const authority = request.authority.name;
+    const authorityCode = request.authority.code;
     const documentNumber = request.document.number;
     switch (request.type) {
       case 'stop-payment': {
@@ -270,6 +271,7 @@ export class Simulator {
           target: request.amount,
           ...term,
           authority,
+          authorityCode,
           documentNumber,
         });
         this.holdsByRequest.set(`${institution}\u0000${request.requestId}`, hold);
@@ -295,6 +297,7 @@ export class Simulator {
           target: request.amount ?? null,
           ...term,
           authority,
+          authorityCode,
           documentNumber,
         });
         if (stop) ledger.convertHold(stop, hold, now);
@@ -437,9 +440,11 @@ export class Simulator {
 
   private holdOutcome(hold: Hold, now: number): Outcome {
     const ledger = this.world.ledger;
+    // Other authorities' earlier holds, as the protocol says: the requester knows its own (and
+    // listing them made every answer on a busy account grow with the account's history).
     const prior = ledger
       .activeHolds(hold.account, now)
-      .filter((h) => h.id !== hold.id && h.id < hold.id)
+      .filter((h) => h.id < hold.id && h.authorityCode !== hold.authorityCode)
       .map((h) => ({
         kind: h.kind,
         authority: h.authority,

@@ -15,11 +15,12 @@ function setup() {
   const feedback: Feedback[] = [];
   sim.onFeedback((f) => feedback.push(validateFeedback(f)));
   let n = 0;
-  const send = (institution: string, body: Body) => {
+  const wuhan = { code: '420100', name: '武汉市公安局反诈中心' };
+  const send = (institution: string, body: Body, authority = wuhan) => {
     const request = {
       requestId: `req-test-${++n}`,
       caseNumber: 'A4201',
-      authority: { code: '420100', name: '武汉市公安局反诈中心' },
+      authority,
       document: { number: `DOC-${n}` },
       issuedAt: '2023-10-27T14:00:00+08:00',
       ...body,
@@ -100,6 +101,29 @@ describe('simulated institutions executing the protocol', () => {
     expect(sim.hold(m.institution, stop.requestId)?.status).toBe('released');
     const again = send(m.institution, { type: 'stop-payment-release', holdRequestId: stop.requestId });
     expect(again.rejection?.code).toBe('HOLD_NOT_ACTIVE');
+  });
+
+  it("lists other authorities' earlier holds in force as prior holds, never the requester's own", () => {
+    const { sim, send, ordinary } = setup();
+    sim.advanceTo(START + 30 * MIN);
+    const m = ordinary(3);
+    const other = { code: '310100', name: '上海市公安局反诈中心' };
+    const priorOf = (fb: Feedback) =>
+      (fb.body as { priorHolds: { authority: string; documentNumber: string }[] }).priorHolds;
+    const own1 = send(m.institution, { type: 'stop-payment', account: m.account, amount: 100 });
+    expect(priorOf(own1)).toEqual([]);
+    const theirs = send(m.institution, { type: 'freeze', account: m.account, amount: 50 }, other);
+    expect(priorOf(theirs).map((h) => h.authority)).toEqual(['武汉市公安局反诈中心']);
+    const own2 = send(m.institution, { type: 'stop-payment', account: m.account, amount: 100 });
+    expect(priorOf(own2)).toEqual([
+      expect.objectContaining({ authority: other.name, documentNumber: 'DOC-2' }),
+    ]);
+    // A renewal of the first lists only holds placed before it, and still none of its own.
+    const renewed = send(m.institution, { type: 'stop-payment-renewal', holdRequestId: own1.requestId });
+    expect(priorOf(renewed)).toEqual([]);
+    // Released holds are no longer in force.
+    send(m.institution, { type: 'freeze-release', holdRequestId: theirs.requestId }, other);
+    expect(priorOf(send(m.institution, { type: 'stop-payment', account: m.account, amount: 1 }))).toEqual([]);
   });
 
   it('checks the name and the account before executing', () => {

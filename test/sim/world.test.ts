@@ -110,6 +110,7 @@ describe('ledger holds', () => {
     startsAt: 2000,
     expiresAt: 2000 + 48 * HOUR,
     authority: 'x',
+    authorityCode: 'X',
     documentNumber: 'd',
   });
 
