@@ -113,7 +113,7 @@ export class Dispatcher {
     }
     const write = async (db: Kysely<Database>) => {
       for (const g of groups.values())
-        await updateManyLeased(db, g.ids, this.owner, {
+        await updateManyLeased(db, this.caps, g.ids, this.owner, {
           state: 'acknowledged',
           attempts: g.attempts,
           sent_at: g.sentAt,
@@ -126,7 +126,8 @@ export class Dispatcher {
     };
     // SQLite: one commit for the lot (the commit, not the statement, is what costs). PostgreSQL:
     // each statement on its own, so no lock is held while waiting for another (a feedback
-    // transaction updating some of the same rows would otherwise deadlock with it).
+    // transaction updating some of the same rows would otherwise deadlock with it); each locks
+    // its rows in id order for the same reason.
     if (groups.size === 1 || this.caps.rowLocks) await write(this.db);
     else await this.db.transaction().execute(write);
     return items.map(() => undefined);

@@ -136,18 +136,30 @@ export async function claimMany(
 /**
  * `updateLeased` for many requests that get the same changes (acknowledgements that arrived
  * together): one statement, the same lease condition per row. Returns how many rows changed.
+ * PostgreSQL: the rows are locked in id order first, the order in which a feedback transaction
+ * updates them; a plain `id in (…)` locks them in scan order, and an acknowledgement and a
+ * feedback for the same two requests then deadlocked (a second lost to deadlock_timeout, and
+ * the feedback refused and resent).
  */
 export async function updateManyLeased(
   db: Db,
+  caps: Capabilities,
   ids: readonly number[],
   owner: string,
   changes: Partial<GatewayRequestRow>,
 ): Promise<number> {
   if (ids.length === 0) return 0;
+  const held = (on: Db) =>
+    on
+      .selectFrom('gateway_request')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'sent');
   const result = await db
     .updateTable('gateway_request')
     .set(changes)
-    .where('id', 'in', ids)
+    .where('id', 'in', caps.rowLocks && ids.length > 1 ? held(db).orderBy('id').forNoKeyUpdate() : ids)
     .where('lease_owner', '=', owner)
     .where('state', '=', 'sent')
     .executeTakeFirst();
