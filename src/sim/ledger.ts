@@ -110,6 +110,13 @@ export class Ledger {
   // holds
   readonly holds: Hold[] = [];
   private readonly holdsByAccount = new Map<number, number[]>();
+  /** Each account's holds in force, oldest first: what expiry, absorption and answers walk. */
+  private readonly activeByAccount = new Map<number, Hold[]>();
+  /**
+   * Per account, no hold in force lapses before this (a lower bound: a renewal only moves an
+   * expiry later). Checking expiry is then one comparison, not a walk over every hold.
+   */
+  private readonly nextLapse = new Map<number, number>();
   private readonly listeners: TransferListener[] = [];
 
   addAccount(a: {
@@ -252,6 +259,13 @@ export class Ledger {
     const list = this.holdsByAccount.get(h.account) ?? [];
     list.push(hold.id);
     this.holdsByAccount.set(h.account, list);
+    const active = this.activeByAccount.get(h.account) ?? [];
+    active.push(hold);
+    this.activeByAccount.set(h.account, active);
+    this.nextLapse.set(
+      h.account,
+      Math.min(this.nextLapse.get(h.account) ?? Number.POSITIVE_INFINITY, hold.expiresAt),
+    );
     this.absorb(h.account, h.startsAt);
     return hold;
   }
@@ -262,6 +276,8 @@ export class Ledger {
     const amount = hold.held;
     hold.status = status;
     hold.endedAt = at;
+    const active = this.activeByAccount.get(hold.account) as Hold[];
+    active.splice(active.indexOf(hold), 1);
     this.held[hold.account] = (this.held[hold.account] as number) - amount;
     hold.held = 0;
     this.absorb(hold.account, at);
@@ -282,27 +298,29 @@ export class Ledger {
     return (this.holdsByAccount.get(account) ?? []).map((id) => this.holds[id] as Hold);
   }
 
+  /** The holds in force on `account` at `at`, oldest first (a copy). */
   activeHolds(account: number, at: number): Hold[] {
     this.expireHolds(account, at);
-    return this.holdsOf(account).filter((h) => h.status === 'active');
+    return this.activeByAccount.get(account)?.slice() ?? [];
   }
 
+  /** End the holds of `account` that lapsed by `at`, oldest first. */
   expireHolds(account: number, at: number): void {
-    const ids = this.holdsByAccount.get(account);
-    if (!ids) return;
-    for (const id of ids) {
-      const hold = this.holds[id] as Hold;
-      if (hold.status === 'active' && at >= hold.expiresAt) this.endHold(hold, hold.expiresAt, 'lapsed');
-    }
+    const next = this.nextLapse.get(account);
+    if (next === undefined || at < next) return;
+    const active = this.activeByAccount.get(account) as Hold[];
+    for (const hold of active.slice()) if (at >= hold.expiresAt) this.endHold(hold, hold.expiresAt, 'lapsed');
+    let lapse = Number.POSITIVE_INFINITY;
+    for (const hold of active) if (hold.expiresAt < lapse) lapse = hold.expiresAt;
+    this.nextLapse.set(account, lapse);
   }
 
   /** Let active holds below their target take free money, oldest hold first. */
   private absorb(account: number, at: number): void {
-    const ids = this.holdsByAccount.get(account);
-    if (!ids) return;
-    for (const id of ids) {
-      const hold = this.holds[id] as Hold;
-      if (hold.status !== 'active' || at >= hold.expiresAt) continue;
+    const active = this.activeByAccount.get(account);
+    if (!active) return;
+    for (const hold of active) {
+      if (at >= hold.expiresAt) continue;
       const free = (this.balance[account] as number) - (this.held[account] as number);
       if (free <= 0) return;
       const want = hold.target === null ? free : Math.min(free, hold.target - hold.held);

@@ -137,6 +137,34 @@ describe('ledger holds', () => {
     ledger.transfer(a, b, 180_000, 2000 + 48 * HOUR, 'mobile');
   });
 
+  it('holds lapse each at its own expiry, a renewed one at its new expiry; the freed money goes to the holds in force', () => {
+    const { ledger, a } = twoAccounts();
+    const first = ledger.placeHold(hold(a, 60_000));
+    const short = ledger.placeHold({
+      ...hold(a, 100_000),
+      requestId: 'req-short',
+      expiresAt: 2000 + 24 * HOUR,
+    });
+    const late = ledger.placeHold({
+      ...hold(a, 100_000),
+      requestId: 'req-late',
+      expiresAt: 2000 + 72 * HOUR,
+    });
+    expect([first.held, short.held, late.held]).toEqual([60_000, 40_000, 0]);
+    first.expiresAt += 48 * HOUR; // renewed (the simulator's stop-payment renewal does this)
+    expect(ledger.available(a, 2000 + 24 * HOUR - 1)).toBe(0);
+    expect(ledger.activeHolds(a, 2000 + 24 * HOUR).map((h) => h.requestId)).toEqual([
+      first.requestId,
+      'req-late',
+    ]);
+    expect([short.status, late.held]).toEqual(['lapsed', 40_000]);
+    expect(ledger.available(a, 2000 + 48 * HOUR)).toBe(0);
+    expect(ledger.available(a, 2000 + 72 * HOUR)).toBe(40_000);
+    expect(ledger.available(a, 2000 + 96 * HOUR)).toBe(100_000);
+    expect(ledger.activeHolds(a, 2000 + 96 * HOUR)).toEqual([]);
+    expect([first.status, late.status]).toEqual(['lapsed', 'lapsed']);
+  });
+
   it('a waiting freeze takes the money a released stop-payment frees, and conversion never frees it', () => {
     const { ledger, a, b } = twoAccounts();
     const stop = ledger.placeHold(hold(a, 100_000));
