@@ -43,7 +43,7 @@ function ledgerBytes(l: CompiledLedger): number {
     l.amount.byteLength +
     l.timeMs.byteLength +
     l.timeSub.byteLength +
-    l.order.byteLength
+    l.file.byteLength
   );
 }
 

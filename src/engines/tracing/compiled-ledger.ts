@@ -1,17 +1,29 @@
 /**
  * A ledger compiled to columns: every id interned to an integer once, transfers in typed arrays,
- * the time order fixed, gaps found. Both engines start from here; the fast one never touches a
- * string again. Validation happens while compiling, so an engine never sees bad input.
+ * the application order fixed, gaps found. Both engines start from here; the fast one never
+ * touches a string again. Validation happens while compiling, so an engine never sees bad input.
  *
  * Integer ids are ranks in sorted string order (accounts among accounts, origins among origins),
  * so comparing ids compares strings code unit by code unit, as rule 5 needs, and the output is
  * the same whatever the order of parties and accounts in the file.
  *
- * Columns, per transfer i (file order):      from[i]  Int32   >= 0 account, < 0 party origin -(o+1)
- *                                            to[i]    Int32   account
- *                                            amount[i] Float64 fen (integer, exact up to 2^53)
- *                                            timeMs[i] Float64 epoch ms; timeSub[i] Int32 ns within it
- * order: Uint32 indices sorted by (timeMs, timeSub, file index) — rule 1.
+ * Application order. Rule 1 applies transfers in time order, but accounts that never exchange
+ * money cannot affect each other: a transfer changes only its source and its destination, and a
+ * sink is only ever credited (its holdings are sums, which commute). So the transfers are grouped
+ * by connected component of the account–account transfer graph (sinks and parties join nothing)
+ * and applied component by component, in time order within a component (equal times in file
+ * order). Every account sees exactly the transfers it saw in time order, in the same order, so
+ * every figure is the same as in a pure time-order run — and the engine works on one component's
+ * accounts at a time instead of jumping between interleaved networks.
+ *
+ * Columns, per step k (position in the application order), stored physically in that order:
+ *   from[k]  Int32   >= 0 account, < 0 party origin -(o+1)
+ *   to[k]    Int32   account
+ *   amount[k] Float64 fen (integer, exact up to 2^53)
+ *   timeMs[k] Float64 epoch ms; timeSub[k] Int32 ns within it
+ *   file[k]  Uint32  the transfer's index in the file (transferIds, timeText, listeners)
+ * Transfers of one component are contiguous and in (timeMs, timeSub, file index) order; the
+ * components follow each other in the order of their first transfer in time.
  */
 import { IdSet } from './id-set.js';
 import { parsedSubMs, parseIsoTime } from './iso-time.js';
@@ -21,6 +33,7 @@ import { PARTY_ROLES, type PartyRole, ROLE_OWN, ROLE_UNKNOWN, roleCode } from '.
 
 export interface CompiledGap {
   account: number;
+  /** index in the file */
   transfer: number;
   amount: number;
 }
@@ -37,17 +50,24 @@ export interface CompiledLedger {
   /** origin of `unknown:<id>` per account, -1 if the account never has a gap */
   unknownOrigin: Int32Array;
   transferCount: number;
+  /** by file index */
   transferIds: ArrayLike<string>;
+  /** columns by step (application order), see above */
   from: Int32Array;
   to: Int32Array;
   amount: Float64Array;
   timeMs: Float64Array;
   timeSub: Int32Array;
-  order: Uint32Array;
-  /** the time of each transfer as written, when the builder kept it (explanations cite it) */
+  file: Uint32Array;
+  /** connected components the transfers were grouped into (party → sink transfers count as one) */
+  componentCount: number;
+  /** the time of each transfer as written, by file index, when the builder kept it */
   timeText: string[] | undefined;
-  /** shortfalls (rule 3) in time order; they do not depend on the rule */
+  /** shortfalls (rule 3) in time order; they do not depend on the rule (nor on the grouping) */
   gaps: CompiledGap[];
+  /** the same shortfalls by step, ascending, for the engine; a final -1 ends the list */
+  gapSteps: Int32Array;
+  gapAmounts: Float64Array;
 }
 
 function describe(value: unknown): string {
@@ -356,6 +376,39 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     const f = from[i]!;
     if (f < 0) from[i] = -(partyOrigin[-f - 1]! + 1);
   }
+
+  const { file, componentCount } = applicationOrder(order, from, to, isSink);
+  // The columns are stored in application order (see the top): the engines read them in one
+  // sequential pass. One column at a time, so at most one extra column is alive.
+  let identity = true;
+  for (let k = 0; k < n && identity; k++) identity = file[k] === k;
+  const cols = identity
+    ? { from, to, amount, timeMs, timeSub }
+    : {
+        from: gather(from, file, new Int32Array(n)),
+        to: gather(to, file, new Int32Array(n)),
+        amount: gather(amount, file, new Float64Array(n)),
+        timeMs: gather(timeMs, file, new Float64Array(n)),
+        timeSub: gather(timeSub, file, new Int32Array(n)),
+      };
+  // The gaps by step: the transfers with a gap are flagged by file index, then met in step order.
+  const gapSteps = new Int32Array(gaps.length + 1).fill(-1);
+  const gapAmounts = new Float64Array(gaps.length + 1);
+  if (gaps.length > 0) {
+    const gapAt = new Map<number, number>();
+    const flagged = new Uint8Array(n);
+    for (const g of gaps) {
+      flagged[g.transfer] = 1;
+      gapAt.set(g.transfer, g.amount);
+    }
+    let w = 0;
+    for (let k = 0; k < n; k++)
+      if (flagged[file[k]!] === 1) {
+        gapSteps[w] = k;
+        gapAmounts[w] = gapAt.get(file[k]!)!;
+        w++;
+      }
+  }
   return {
     currency: raw.currency,
     accountIds,
@@ -367,15 +420,84 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     unknownOrigin,
     transferCount: n,
     transferIds: raw.transferIds,
-    from,
-    to,
-    amount,
-    timeMs,
-    timeSub,
-    order,
+    ...cols,
+    file,
+    componentCount,
     timeText: raw.timeText,
     gaps,
+    gapSteps,
+    gapAmounts,
   };
+}
+
+function gather<T extends Int32Array | Float64Array>(src: T, file: Uint32Array, out: T): T {
+  for (let k = 0; k < file.length; k++) out[k] = src[file[k]!]!;
+  return out;
+}
+
+/**
+ * The application order (see the top): connected components of the account–account transfer
+ * graph by union-find (a transfer into a sink joins nothing: a sink is only credited, and its
+ * sums commute), numbered by their first transfer in time; then the time order `order` sorted
+ * stably by component (counting sort). Returns `order` itself when there is one component.
+ */
+function applicationOrder(
+  order: Uint32Array,
+  from: Int32Array,
+  to: Int32Array,
+  isSink: Uint8Array,
+): { file: Uint32Array; componentCount: number } {
+  const n = order.length;
+  const nAcc = isSink.length;
+  // parent[nAcc] is the one pseudo-account of party → sink transfers, which touch no account
+  const parent = new Int32Array(nAcc + 1);
+  for (let a = 0; a <= nAcc; a++) parent[a] = a;
+  const find = (a: number): number => {
+    let r = a;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[a] !== r) {
+      const p = parent[a]!;
+      parent[a] = r;
+      a = p;
+    }
+    return r;
+  };
+  for (let i = 0; i < n; i++) {
+    const f = from[i]!;
+    const d = to[i]!;
+    if (f < 0 || isSink[d] === 1) continue;
+    const rf = find(f);
+    const rd = find(d);
+    if (rf !== rd) parent[Math.max(rf, rd)] = Math.min(rf, rd);
+  }
+  // the account that places transfer i: its destination, or its source when that is a sink
+  const home = (i: number): number => {
+    const d = to[i]!;
+    if (isSink[d] === 0) return d;
+    const f = from[i]!;
+    return f >= 0 ? f : nAcc;
+  };
+  const label = new Int32Array(nAcc + 1).fill(-1);
+  const count: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = find(home(order[k]!));
+    let c = label[r]!;
+    if (c < 0) {
+      c = count.length;
+      label[r] = c;
+      count.push(0);
+    }
+    count[c]!++;
+  }
+  if (count.length <= 1) return { file: order, componentCount: count.length };
+  const next = new Float64Array(count.length);
+  for (let c = 1; c < count.length; c++) next[c] = next[c - 1]! + count[c - 1]!;
+  const file = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    file[next[label[find(home(i))]!]!++] = i;
+  }
+  return { file, componentCount: count.length };
 }
 
 function cmp(a: string, b: string): number {

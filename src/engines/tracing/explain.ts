@@ -41,8 +41,8 @@ export interface ExplainDocument {
   origins: Record<string, ExplainOrigin>;
 }
 
-function timeOf(ledger: CompiledLedger, i: number): string {
-  return ledger.timeText?.[i] ?? new Date(ledger.timeMs[i]!).toISOString();
+function timeOf(ledger: CompiledLedger, t: { index: number; ms: number }): string {
+  return ledger.timeText?.[t.index] ?? new Date(t.ms).toISOString();
 }
 
 export function explainAccount(
@@ -129,7 +129,7 @@ function explainFromRun(
             transfer: t.id,
             from: t.from,
             to: t.to,
-            time: timeOf(ledger, i),
+            time: timeOf(ledger, t),
             amount: t.amount,
             carried: run.carried.get(i)?.get(o) ?? 0,
           };

@@ -61,7 +61,12 @@ const SAFE = Number.MAX_SAFE_INTEGER;
 /** balances up to 2^35 fen take the chunked exact split (three 16-bit steps) instead of BigInt */
 const CHUNKED_MAX = 2 ** 35;
 
-/** Receives the pieces of every transfer in time order; src < 0 is the party origin -(src+1). */
+/**
+ * Receives the pieces of every transfer in the application order (time order within each
+ * component, compiled-ledger.ts): `transfer` is the file index, `step` the position in that
+ * order; src < 0 is the party origin -(src+1). The transfers into one non-sink account arrive in
+ * time order; those into a sink come from several components, so not necessarily.
+ */
 export type PieceListener = (
   transfer: number,
   src: number,
@@ -69,6 +74,7 @@ export type PieceListener = (
   origins: Int32Array,
   amounts: Float64Array,
   count: number,
+  step: number,
 ) => void;
 
 export interface FastTraceOptions {
@@ -492,23 +498,6 @@ class Scratch {
   }
 }
 
-/** Gaps of the compiled ledger as columns, in time order (rule 3; they do not depend on the rule). */
-interface GapCols {
-  transfer: Int32Array;
-  amount: Float64Array;
-}
-
-function gapColumns(ledger: CompiledLedger): GapCols {
-  const g = ledger.gaps;
-  const transfer = new Int32Array(g.length + 1).fill(-1);
-  const amount = new Float64Array(g.length + 1);
-  for (let i = 0; i < g.length; i++) {
-    transfer[i] = g[i]!.transfer;
-    amount[i] = g[i]!.amount;
-  }
-  return { transfer, amount };
-}
-
 /**
  * Initial sizes of the lot pool and the origin-map arena, from the ledger's size: on the
  * benchmark's mule networks the pool holds at most ~0.28 live lots a transfer and the arena's
@@ -587,22 +576,20 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const pool = new LotPool(poolCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
-  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
     if (o < 0) continue;
     if (acc[2 * a + 1] === SINK) sinks.add(a, o, opening[a]!);
     else appendFifo(pool, acc, 2 * a, o, opening[a]!);
   }
-  const gaps = gapColumns(ledger);
   let gi = 0;
-  let gapT = gaps.transfer[0]!;
-  const n = order.length;
+  let gapK = gapSteps[0]!;
+  const n = from.length;
   for (let k = 0; k < n; k++) {
-    const t = order[k]!;
-    const f = from[t]!;
-    const d = to[t]!;
-    const x = amount[t]!;
+    const f = from[k]!;
+    const d = to[k]!;
+    const x = amount[k]!;
     if (f < 0) {
       const o = -f - 1;
       if (acc[2 * d + 1] === SINK) sinks.add(d, o, x);
@@ -610,13 +597,13 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
       if (listener) {
         S.n = 0;
         S.push(o, x);
-        listener(t, f, d, S.o, S.x, 1);
+        listener(file[k]!, f, d, S.o, S.x, 1, k);
       }
       continue;
     }
-    if (t === gapT) {
-      appendFifo(pool, acc, 2 * f, unknownOrigin[f]!, gaps.amount[gi]!);
-      gapT = gaps.transfer[++gi]!;
+    if (k === gapK) {
+      appendFifo(pool, acc, 2 * f, unknownOrigin[f]!, gapAmounts[gi]!);
+      gapK = gapSteps[++gi]!;
     }
     const F = pool.f;
     const I = pool.i;
@@ -641,7 +628,7 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
     }
     acc[2 * f] = node;
     if (node === NIL) acc[2 * f + 1] = NIL;
-    if (listener) listener(t, f, d, S.o, S.x, S.n);
+    if (listener) listener(file[k]!, f, d, S.o, S.x, S.n, k);
     const dt = acc[2 * d + 1]!;
     if (dt === SINK) {
       if (last !== NIL)
@@ -691,22 +678,20 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const pool = new LotPool(poolCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
-  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
     if (o < 0) continue;
     if (acc[a] === SINK) sinks.add(a, o, opening[a]!);
     else pushLifo(pool, acc, a, o, opening[a]!);
   }
-  const gaps = gapColumns(ledger);
   let gi = 0;
-  let gapT = gaps.transfer[0]!;
-  const n = order.length;
+  let gapK = gapSteps[0]!;
+  const n = from.length;
   for (let k = 0; k < n; k++) {
-    const t = order[k]!;
-    const f = from[t]!;
-    const d = to[t]!;
-    const x = amount[t]!;
+    const f = from[k]!;
+    const d = to[k]!;
+    const x = amount[k]!;
     if (f < 0) {
       const o = -f - 1;
       if (acc[d] === SINK) sinks.add(d, o, x);
@@ -714,13 +699,13 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
       if (listener) {
         S.n = 0;
         S.push(o, x);
-        listener(t, f, d, S.o, S.x, 1);
+        listener(file[k]!, f, d, S.o, S.x, 1, k);
       }
       continue;
     }
-    if (t === gapT) {
-      pushLifo(pool, acc, f, unknownOrigin[f]!, gaps.amount[gi]!);
-      gapT = gaps.transfer[++gi]!;
+    if (k === gapK) {
+      pushLifo(pool, acc, f, unknownOrigin[f]!, gapAmounts[gi]!);
+      gapK = gapSteps[++gi]!;
     }
     let F = pool.f;
     let I = pool.i;
@@ -746,7 +731,7 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
     acc[f] = node;
     if (listener) {
       S.reverse();
-      listener(t, f, d, S.o, S.x, S.n);
+      listener(file[k]!, f, d, S.o, S.x, S.n, k);
     }
     if (acc[d] === SINK) {
       if (last !== NIL)
@@ -794,7 +779,7 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
   const arena = new MapArena(M, arenaCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
-  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
     if (o < 0) continue;
@@ -802,15 +787,13 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
     else arena.credit(6 * a + 2, o, opening[a]!);
     B[3 * a]! += opening[a]!;
   }
-  const gaps = gapColumns(ledger);
   let gi = 0;
-  let gapT = gaps.transfer[0]!;
-  const n = order.length;
+  let gapK = gapSteps[0]!;
+  const n = from.length;
   for (let k = 0; k < n; k++) {
-    const t = order[k]!;
-    const f = from[t]!;
-    const d = to[t]!;
-    const x = amount[t]!;
+    const f = from[k]!;
+    const d = to[k]!;
+    const x = amount[k]!;
     if (f < 0) {
       const o = -f - 1;
       if (M[6 * d + 5] === 1) sinks.add(d, o, x);
@@ -819,15 +802,15 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
       if (listener) {
         S.n = 0;
         S.push(o, x);
-        listener(t, f, d, S.o, S.x, 1);
+        listener(file[k]!, f, d, S.o, S.x, 1, k);
       }
       continue;
     }
-    if (t === gapT) {
-      const g = gaps.amount[gi]!;
+    if (k === gapK) {
+      const g = gapAmounts[gi]!;
       arena.credit(6 * f + 2, unknownOrigin[f]!, g);
       B[3 * f]! += g;
-      gapT = gaps.transfer[++gi]!;
+      gapK = gapSteps[++gi]!;
     }
     const bal = B[3 * f]!;
     const mf = 6 * f + 2;
@@ -853,7 +836,7 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
     M[mf + 1] = left;
     if (left === 0) arena.release(mf);
     B[3 * f] = bal - x;
-    if (listener) listener(t, f, d, S.o, S.x, S.n);
+    if (listener) listener(file[k]!, f, d, S.o, S.x, S.n, k);
     B[3 * d]! += x;
     if (M[md + 3] === 1) {
       for (let i = 0; i < S.n; i++) sinks.add(d, S.o[i]!, S.x[i]!);
@@ -917,33 +900,31 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
       B[5 * a + 1]! += x;
     } else arena.credit(10 * a + 6, o, x);
   };
-  const { from, to, amount, order, unknownOrigin, openingOrigin, opening } = ledger;
+  const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
     if (o >= 0) deposit(a, o, opening[a]!);
   }
-  const gaps = gapColumns(ledger);
   let gi = 0;
-  let gapT = gaps.transfer[0]!;
-  const n = order.length;
+  let gapK = gapSteps[0]!;
+  const n = from.length;
   for (let k = 0; k < n; k++) {
-    const t = order[k]!;
-    const f = from[t]!;
-    const d = to[t]!;
-    const x = amount[t]!;
+    const f = from[k]!;
+    const d = to[k]!;
+    const x = amount[k]!;
     if (f < 0) {
       const o = -f - 1;
       deposit(d, o, x);
       if (listener) {
         S.n = 0;
         S.push(o, x);
-        listener(t, f, d, S.o, S.x, 1);
+        listener(file[k]!, f, d, S.o, S.x, 1, k);
       }
       continue;
     }
-    if (t === gapT) {
-      deposit(f, unknownOrigin[f]!, gaps.amount[gi]!);
-      gapT = gaps.transfer[++gi]!;
+    if (k === gapK) {
+      deposit(f, unknownOrigin[f]!, gapAmounts[gi]!);
+      gapK = gapSteps[++gi]!;
     }
     const bal = B[5 * f]!;
     const own = B[5 * f + 1]!;
@@ -984,7 +965,7 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
       if (left === 0) arena.release(mf);
     }
     B[5 * f] = bal - x;
-    if (listener) listener(t, f, d, S.o, S.x, S.n);
+    if (listener) listener(file[k]!, f, d, S.o, S.x, S.n, k);
     B[5 * d]! += x;
     if (M[md + 3] === 1) {
       for (let i = 0; i < S.n; i++) sinks.add(d, S.o[i]!, S.x[i]!);

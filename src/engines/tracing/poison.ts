@@ -36,38 +36,42 @@ export function poisonReach(ledger: CompiledLedger, rule: TraceRule, victim?: st
       throw new LedgerError('unknown-id', `no victim "${victim}" in the ledger`, { party: victim });
   }
   const role = ledger.originRole;
-  const firstStep = new Map<number, number>(); // account → step (position in time order)
+  const { timeMs, timeSub, file } = ledger;
+  // The engine applies transfers component by component (compiled-ledger.ts): a sink receives
+  // from several components out of time order, so "first" is the earliest step by time (then
+  // file order), not the first one seen.
+  const earlier = (s: number, than: number): boolean =>
+    timeMs[s]! < timeMs[than]! ||
+    (timeMs[s] === timeMs[than] &&
+      (timeSub[s]! < timeSub[than]! || (timeSub[s] === timeSub[than] && file[s]! < file[than]!)));
+  const firstStep = new Map<number, number>(); // account → step
   const perVictim = new Map<number, Map<number, number>>(); // account → victim → step
-  let step = -1;
-  let lastTransfer = -1;
   traceFast(ledger, rule, {
-    onPieces: (t, _src, dst, origins, amounts, count) => {
-      if (t !== lastTransfer) {
-        step++;
-        lastTransfer = t;
-      }
+    onPieces: (_t, _src, dst, origins, amounts, count, step) => {
       for (let i = 0; i < count; i++) {
         const o = origins[i]!;
         if (role[o] !== ROLE_VICTIM || amounts[i]! <= 0 || (only >= 0 && o !== only)) continue;
-        if (!firstStep.has(dst)) firstStep.set(dst, step);
+        const f = firstStep.get(dst);
+        if (f === undefined || earlier(step, f)) firstStep.set(dst, step);
         let m = perVictim.get(dst);
         if (!m) {
           m = new Map();
           perVictim.set(dst, m);
         }
-        if (!m.has(o)) m.set(o, step);
+        const v = m.get(o);
+        if (v === undefined || earlier(step, v)) m.set(o, step);
       }
     },
   });
   const at = (s: number): PoisonFirst => {
-    const i = ledger.order[s]!;
+    const i = file[s]!;
     return {
-      time: ledger.timeText?.[i] ?? new Date(ledger.timeMs[i]!).toISOString(),
+      time: ledger.timeText?.[i] ?? new Date(timeMs[s]!).toISOString(),
       transfer: ledger.transferIds[i]!,
     };
   };
   const accounts = [...firstStep]
-    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+    .sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : earlier(a[1], b[1]) ? -1 : 1))
     .map(([a, s]) => {
       const victims: Record<string, PoisonFirst> = {};
       for (const [o, vs] of [...perVictim.get(a)!].sort((x, y) => x[0] - y[0]))

@@ -44,21 +44,24 @@ const CLAIMANT = new Set([0, 1]);
 
 export function referenceTransfers(ledger: CompiledLedger): RefTransfer[] {
   const list: RefTransfer[] = [];
-  for (let i = 0; i < ledger.transferCount; i++) {
-    const f = ledger.from[i]!;
+  // the columns are in the fast engine's application order; this engine keeps to rule 1 as
+  // written — one time order over the whole ledger — which makes it a check of that grouping
+  for (let k = 0; k < ledger.transferCount; k++) {
+    const f = ledger.from[k]!;
+    const i = ledger.file[k]!;
     list.push({
       index: i,
       id: ledger.transferIds[i]!,
       from: f < 0 ? ledger.originIds[-f - 1]! : ledger.accountIds[f]!,
       fromParty: f < 0,
-      to: ledger.accountIds[ledger.to[i]!]!,
-      amount: ledger.amount[i]!,
-      ms: ledger.timeMs[i]!,
-      sub: ledger.timeSub[i]!,
+      to: ledger.accountIds[ledger.to[k]!]!,
+      amount: ledger.amount[k]!,
+      ms: ledger.timeMs[k]!,
+      sub: ledger.timeSub[k]!,
     });
   }
-  // Array.prototype.sort is stable: equal times keep file order (rule 1).
-  return list.sort((a, b) => a.ms - b.ms || a.sub - b.sub);
+  // equal times keep file order (rule 1)
+  return list.sort((a, b) => a.ms - b.ms || a.sub - b.sub || a.index - b.index);
 }
 
 function sum(lots: RefLot[]): number {

@@ -14,6 +14,7 @@ import {
   TRACE_RULES,
   traceFast,
 } from '../../../src/engines/tracing/index.js';
+import { referenceTransfers } from '../../../src/engines/tracing/reference-engine.js';
 
 const ROLES = ['victim', 'own', 'third-party', 'unknown'] as const;
 const time = (m: number) => `2023-05-01T10:${String(m).padStart(2, '0')}:00+08:00`;
@@ -155,7 +156,7 @@ describe('tracing properties', () => {
     fc.assert(
       fc.property(ledgerArb, (ledger) => {
         const compiled = compileLedger(ledger);
-        const order = [...compiled.order];
+        const order = referenceTransfers(compiled).map((t) => t.index);
         for (let k = 1; k <= order.length; k++) {
           // the ledger cut after the k-th transfer in time order
           const keep = new Set(order.slice(0, k));
