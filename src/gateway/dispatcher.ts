@@ -210,18 +210,15 @@ export class Dispatcher {
     const now = this.clock.now();
     const free = this.opts.concurrency - this.inFlight;
     if (free <= 0) return 0;
-    const rows = await this.db
-      .transaction()
-      .execute((trx) =>
-        claimDue(
-          trx,
-          this.caps,
-          this.owner,
-          now.toISOString(),
-          new Date(now.getTime() + this.leaseMs()).toISOString(),
-          Math.min(this.opts.batch, free),
-        ),
-      );
+    // One statement, no transaction around it (on PostgreSQL that was three more round trips).
+    const rows = await claimDue(
+      this.db,
+      this.caps,
+      this.owner,
+      now.toISOString(),
+      new Date(now.getTime() + this.leaseMs()).toISOString(),
+      Math.min(this.opts.batch, free),
+    );
     // Sent concurrently; the tick does not wait for slow institutions before leasing more.
     for (const row of rows) void this.track(this.dispatch(client, row));
     if (rows.length === this.opts.batch) this.again = true;

@@ -22,7 +22,7 @@ export async function findRequestByRequestId(
 /**
  * Take up to `limit` requests that are due (queued and past their next attempt, or sent under a
  * lease that ran out because its process died) and lease them to `owner`. PostgreSQL skips rows
- * other dispatchers hold; SQLite has one writer at a time, so the transaction is enough.
+ * other dispatchers hold; SQLite has one writer at a time, so the statement is enough.
  */
 export async function claimDue(
   db: Db,
@@ -54,13 +54,24 @@ export async function claimDue(
     lease_until: leaseUntilIso,
     updated_at: nowIso,
   };
-  // SQLite: one statement, so the transaction begins with a write and waits for the lock rather
-  // than failing with SQLITE_BUSY_SNAPSHOT when another process wrote after its read.
-  if (!caps.rowLocks)
-    return db.updateTable('gateway_request').set(lease).where('id', 'in', pick).returningAll().execute();
-  const ids = (await pick.forUpdate().skipLocked().execute()).map((r) => r.id);
-  if (ids.length === 0) return [];
-  return db.updateTable('gateway_request').set(lease).where('id', 'in', ids).returningAll().execute();
+  // One statement. SQLite: the transaction begins with a write and waits for the lock rather than
+  // failing with SQLITE_BUSY_SNAPSHOT when another process wrote after its read. PostgreSQL: rows
+  // other dispatchers hold are skipped, and one round trip instead of four (begin, select, update,
+  // commit) — that is what a request waited for on its way out.
+  const rows = await db
+    .updateTable('gateway_request')
+    .set(lease)
+    .where('id', 'in', caps.rowLocks ? pick.forUpdate().skipLocked() : pick)
+    .returningAll()
+    .execute();
+  // RETURNING keeps no order: sent in the order they were picked in.
+  const rank = (r: GatewayRequestRow) => (r.type === 'stop-payment' ? 0 : 1);
+  return rows.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : 0) ||
+      a.id - b.id,
+  );
 }
 
 /** Lease one named request (the JetStream path), if it is still due. */
@@ -123,14 +134,13 @@ export async function claimMany(
           eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
         ]),
       );
-  if (!caps.rowLocks)
-    return db.updateTable('gateway_request').set(lease).where('id', 'in', due(db)).returningAll().execute();
-  const run = async (trx: Db) => {
-    const picked = (await due(trx).orderBy('id').forUpdate().skipLocked().execute()).map((r) => r.id);
-    if (picked.length === 0) return [];
-    return trx.updateTable('gateway_request').set(lease).where('id', 'in', picked).returningAll().execute();
-  };
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+  // One statement (PostgreSQL: one round trip, rows another dispatcher is leasing skipped).
+  return db
+    .updateTable('gateway_request')
+    .set(lease)
+    .where('id', 'in', caps.rowLocks ? due(db).orderBy('id').forUpdate().skipLocked() : due(db))
+    .returningAll()
+    .execute();
 }
 
 /**
