@@ -29,6 +29,7 @@ import {
   insertRequest,
   listRequests,
   raiseAlarm,
+  setFeedbackBodies,
   updateAnswered,
   type AnsweredChanges,
 } from '../repositories/gateway.repository.js';
@@ -58,6 +59,12 @@ export interface FeedbackEvent {
 }
 
 export type FeedbackListener = (event: FeedbackEvent) => Promise<void>;
+
+/**
+ * Feedback whose text is kept in its own `gateway_feedback` row even when it is its request's
+ * answer: a standing query's reports replace the answer text in the request row one after another.
+ */
+const KEEPS_OWN_TEXT: ReadonlySet<string> = new Set(['subscription', 'subscription-report']);
 
 /** Terminal states are never left; a late "acknowledged" never overwrites an answer. */
 export const TERMINAL: ReadonlySet<GatewayState> = new Set(['executed', 'failed', 'expired', 'dead']);
@@ -438,9 +445,11 @@ export class GatewayService {
     items: readonly { feedback: Feedback; via: 'callback' | 'poll' }[],
   ): Promise<(GatewayRequestRow | 'duplicate' | LeveeError)[]> {
     const now = this.clock.now().toISOString();
-    // Serialised once: the feedback row and the request row store the same text.
     const texts = items.map(({ feedback }) => JSON.stringify(feedback));
     return this.db.transaction().execute(async (trx) => {
+      // The text is stored once: an answer's in its request row (its feedback row's body stays
+      // NULL), anything else's in its feedback row. A standing query's answer and reports keep
+      // theirs: each report replaces the text in the request row.
       const fresh = await insertFeedbackMany(
         trx,
         items.map(({ feedback, via }, i) => ({
@@ -450,7 +459,7 @@ export class GatewayService {
           seq: feedback.seq,
           type: feedback.type,
           result: feedback.result,
-          body: texts[i]!,
+          body: KEEPS_OWN_TEXT.has(feedback.type) ? texts[i]! : null,
           received_at: now,
           via,
         })),
@@ -461,6 +470,8 @@ export class GatewayService {
         ),
       );
       const refusedFresh: string[] = [];
+      /** New feedback that did not become its request's answer: its text goes in its own row. */
+      const notAnswers: { feedback_id: string; body: string }[] = [];
       const answered = new Map<number, AnsweredChanges>();
       const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = new Array(items.length);
       // Rows are updated in id order (feedback for one request in arrival order): two
@@ -516,6 +527,8 @@ export class GatewayService {
           results[i] = stored;
           continue;
         }
+        if (!KEEPS_OWN_TEXT.has(feedback.type))
+          notAnswers.push({ feedback_id: feedback.feedbackId, body: texts[i]! });
         results[i] = request;
       }
       // One write per request with its last answer's changes, in id order (`order` was).
@@ -523,6 +536,7 @@ export class GatewayService {
         trx,
         [...answered].map(([id, changes]) => ({ id, changes })),
       );
+      await setFeedbackBodies(trx, notAnswers);
       await deleteFeedback(trx, refusedFresh);
       return results;
     });

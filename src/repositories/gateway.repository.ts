@@ -20,6 +20,14 @@ export async function findRequestByRequestId(
 }
 
 /**
+ * The outbox's order: stop-payments first (one that waits behind a backlog of queries is money
+ * that leaves while it waits; the interception benchmark saw a new case's first one queue for
+ * seconds), then by due time. Word for word the expression of gateway_request_claim_idx
+ * (migration 0007): SQLite uses an index on an expression only for the same expression.
+ */
+const CLAIM_RANK = sql`case when type = 'stop-payment' then 0 else 1 end`;
+
+/**
  * Take up to `limit` requests that are due (queued and past their next attempt, or sent under a
  * lease that ran out because its process died) and lease them to `owner`. PostgreSQL skips rows
  * other dispatchers hold; SQLite has one writer at a time, so the statement is enough.
@@ -32,21 +40,6 @@ export async function claimDue(
   leaseUntilIso: string,
   limit: number,
 ): Promise<GatewayRequestRow[]> {
-  const pick = db
-    .selectFrom('gateway_request')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
-        eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
-      ]),
-    )
-    // Stop-payments first: a stop-payment that waits behind a backlog of queries is money that
-    // leaves while it waits (the interception benchmark saw a new case's first one queue for seconds).
-    .orderBy(sql`case when type = 'stop-payment' then 0 else 1 end`)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit);
   const lease = {
     state: 'sent' as const,
     lease_owner: owner,
@@ -58,12 +51,48 @@ export async function claimDue(
   // failing with SQLITE_BUSY_SNAPSHOT when another process wrote after its read. PostgreSQL: rows
   // other dispatchers hold are skipped, and one round trip instead of four (begin, select, update,
   // commit) — that is what a request waited for on its way out.
-  const rows = await db
-    .updateTable('gateway_request')
-    .set(lease)
-    .where('id', 'in', caps.rowLocks ? pick.forUpdate().skipLocked() : pick)
-    .returningAll()
-    .execute();
+  const rows = caps.rowLocks
+    ? await db
+        .updateTable('gateway_request')
+        .set(lease)
+        .where(
+          'id',
+          'in',
+          db
+            .selectFrom('gateway_request')
+            .select('id')
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
+                eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+              ]),
+            )
+            .orderBy(CLAIM_RANK)
+            .orderBy('next_attempt_at')
+            .orderBy('id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returningAll()
+        .execute()
+    : // The queued ones are read in claim order off gateway_request_claim_idx and stop at
+      // `limit`; sorting every due row at each claim cost more than the update (a backlog of
+      // thousands is claimed 64 at a time). Expired leases are few: sorted among them.
+      (
+        await sql<GatewayRequestRow>`update gateway_request set state = ${lease.state},
+          lease_owner = ${owner}, dispatched_by = ${owner}, lease_until = ${leaseUntilIso}, updated_at = ${nowIso}
+          where id in (select id from (
+            select id, ${CLAIM_RANK} as rank, next_attempt_at as due from gateway_request
+              where state = 'sent' and lease_until < ${nowIso}
+            union all
+            select id, rank, due from (
+              select id, ${CLAIM_RANK} as rank, next_attempt_at as due from gateway_request
+                where state = 'queued' and next_attempt_at <= ${nowIso}
+                order by ${CLAIM_RANK}, next_attempt_at, id limit ${limit}))
+            order by rank, due, id limit ${limit})
+          returning *`.execute(db)
+      ).rows;
   // RETURNING keeps no order: sent in the order they were picked in.
   const rank = (r: GatewayRequestRow) => (r.type === 'stop-payment' ? 0 : 1);
   return rows.sort(
@@ -302,7 +331,8 @@ export async function insertFeedback(
     seq: number;
     type: string;
     result: string;
-    body: string;
+    /** NULL: the text is the request's answer, in gateway_request.feedback (stored once). */
+    body: string | null;
     received_at: string;
     via: string;
   },
@@ -331,6 +361,40 @@ export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]
     .returning('feedback_id')
     .execute();
   return new Set(inserted.map((r) => r.feedback_id));
+}
+
+/** Give feedback rows their own text (feedback that did not become its request's answer). */
+export async function setFeedbackBodies(
+  db: Db,
+  rows: readonly { feedback_id: string; body: string }[],
+): Promise<void> {
+  for (const { feedback_id, body } of rows)
+    await db.updateTable('gateway_feedback').set({ body }).where('feedback_id', '=', feedback_id).execute();
+}
+
+/**
+ * Every feedback received for a request, oldest first, each with its text: its own, or for the
+ * request's answer the request row's (stored once).
+ */
+export async function findFeedbackOf(db: Db, requestId: string) {
+  return db
+    .selectFrom('gateway_feedback as f')
+    .leftJoin('gateway_request as r', 'r.request_id', 'f.request_id')
+    .select([
+      'f.id',
+      'f.feedback_id',
+      'f.request_id',
+      'f.institution_code',
+      'f.seq',
+      'f.type',
+      'f.result',
+      'f.received_at',
+      'f.via',
+    ])
+    .select((eb) => eb.fn.coalesce('f.body', 'r.feedback').as('body'))
+    .where('f.request_id', '=', requestId)
+    .orderBy('f.id')
+    .execute();
 }
 
 export async function deleteFeedback(db: Db, feedbackIds: readonly string[]): Promise<void> {

@@ -11,6 +11,7 @@ import * as m0003 from './migrations/0003-case-ledger.js';
 import * as m0004 from './migrations/0004-gateway.js';
 import * as m0005 from './migrations/0005-statement-batches.js';
 import * as m0006 from './migrations/0006-case-tasks.js';
+import * as m0007 from './migrations/0007-gateway-throughput.js';
 
 type MigrationModule = { up: (db: never, caps: Store['capabilities']) => Promise<void> };
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-gateway': m0004 as MigrationModule,
   '0005-statement-batches': m0005 as MigrationModule,
   '0006-case-tasks': m0006 as MigrationModule,
+  '0007-gateway-throughput': m0007 as MigrationModule,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {

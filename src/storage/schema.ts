@@ -330,7 +330,8 @@ export interface GatewayFeedbackTable {
   seq: number;
   type: string;
   result: string;
-  body: string;
+  /** The feedback's JSON; NULL when it is its request's answer, stored in gateway_request.feedback. */
+  body: string | null;
   received_at: string;
   via: string;
 }

@@ -14,7 +14,12 @@ describe.each(DATABASES)('outbox claim order on %s', (database) => {
   it('claims a due stop-payment before older queries, then the rest oldest first', async () => {
     const now = new Date();
     const at = (secondsAgo: number) => new Date(now.getTime() - secondsAgo * 1000).toISOString();
-    const queue = async (requestId: string, type: string, dueSecondsAgo: number) =>
+    const queue = async (
+      requestId: string,
+      type: string,
+      dueSecondsAgo: number,
+      lease?: { leaseEndedSecondsAgo: number },
+    ) =>
       t.ctx.store.db
         .insertInto('gateway_request')
         .values({
@@ -27,11 +32,11 @@ describe.each(DATABASES)('outbox claim order on %s', (database) => {
           body: '{}',
           reason: 'test',
           created_by: 'test',
-          state: 'queued',
+          state: lease ? 'sent' : 'queued',
           attempts: 0,
           next_attempt_at: at(dueSecondsAgo),
-          lease_owner: null,
-          lease_until: null,
+          lease_owner: lease ? 'a-dead-process' : null,
+          lease_until: lease ? at(lease.leaseEndedSecondsAgo) : null,
           last_error: null,
           result: null,
           feedback: null,
@@ -49,6 +54,10 @@ describe.each(DATABASES)('outbox claim order on %s', (database) => {
     await queue('LV-Q2', 'holder-query', 20);
     await queue('LV-S1', 'stop-payment', 5);
     await queue('LV-LATER', 'stop-payment', -60); // not due yet
+    // Sent by a process that died: due again once its lease ran out, in its place in the order.
+    await queue('LV-LEASED', 'holder-query', 25, { leaseEndedSecondsAgo: 1 });
+    await queue('LV-LEASED-S', 'stop-payment', 50, { leaseEndedSecondsAgo: 1 });
+    await queue('LV-HELD', 'stop-payment', 60, { leaseEndedSecondsAgo: -30 }); // lease still running
     const claim = async () =>
       (
         await claimDue(
@@ -60,9 +69,38 @@ describe.each(DATABASES)('outbox claim order on %s', (database) => {
           1,
         )
       ).map((r) => r.request_id);
+    expect(await claim()).toEqual(['LV-LEASED-S']);
     expect(await claim()).toEqual(['LV-S1']);
     expect(await claim()).toEqual(['LV-Q1']);
+    expect(await claim()).toEqual(['LV-LEASED']);
     expect(await claim()).toEqual(['LV-Q2']);
     expect(await claim()).toEqual([]);
+    const row = await t.ctx.store.db
+      .selectFrom('gateway_request')
+      .select(['state', 'lease_owner'])
+      .where('request_id', '=', 'LV-LEASED')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'sent', lease_owner: 'test' });
+  });
+
+  it('claims several at once in the same order', async () => {
+    const now = new Date(Date.now() + 120_000); // everything above is due again by then (leases of 30 s)
+    const rows = await claimDue(
+      t.ctx.store.db,
+      t.ctx.store.capabilities,
+      'test-2',
+      now.toISOString(),
+      new Date(now.getTime() + 30_000).toISOString(),
+      10,
+    );
+    expect(rows.map((r) => r.request_id)).toEqual([
+      'LV-HELD',
+      'LV-LEASED-S',
+      'LV-S1',
+      'LV-LATER',
+      'LV-Q1',
+      'LV-LEASED',
+      'LV-Q2',
+    ]);
   });
 });

@@ -1,6 +1,9 @@
 /** The gateway against the simulated institutions: exactly once, bad input refused before queueing, forged callbacks refused. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../helpers/server.js';
+import type { Feedback } from '../../src/institution-protocol/schemas.js';
+import { findFeedbackOf } from '../../src/repositories/gateway.repository.js';
+import { DATABASES } from '../helpers/databases.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
 import { eventually, type GatewayHarness, simAccount, startGatewayHarness } from './_gateway-harness.js';
 
 describe('gateway with a clean institution network', () => {
@@ -68,6 +71,35 @@ describe('gateway with a clean institution network', () => {
       .where('request_id', '=', requestId)
       .execute();
     expect(feedback.map((f) => f.via)).toEqual(['callback']);
+    // The answer's text is stored once, in the request row; the feedback row points to it.
+    const row = await h.t.ctx.store.db
+      .selectFrom('gateway_request')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    expect(feedback[0]!.body).toBeNull();
+    const answer = JSON.parse(row.feedback!) as Feedback;
+    expect(answer).toMatchObject({ requestId, feedbackId: feedback[0]!.feedback_id, type: 'stop-payment' });
+
+    // Another answer to a request already answered changes nothing and keeps its own text.
+    const late: Feedback = {
+      ...answer,
+      feedbackId: `${answer.feedbackId}-late`,
+      seq: answer.seq + 1_000_000,
+    };
+    expect(await h.t.ctx.gateway.applyFeedback(late, 'poll')).toBe('applied');
+    expect(await h.t.ctx.gateway.applyFeedback(late, 'poll')).toBe('duplicate');
+    const after = await h.t.ctx.store.db
+      .selectFrom('gateway_request')
+      .select('feedback')
+      .where('request_id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    expect(after.feedback).toBe(row.feedback);
+    const evidence = await findFeedbackOf(h.t.ctx.store.db, requestId);
+    expect(evidence.map((f) => [f.feedback_id, f.via, JSON.parse(f.body!)])).toEqual([
+      [answer.feedbackId, 'callback', answer],
+      [late.feedbackId, 'poll', late],
+    ]);
   });
 
   it('refuses bad input before anything is queued, naming the field', async () => {
@@ -220,5 +252,104 @@ describe('gateway under injected faults', () => {
     expect(h.sim.simulator.stats().duplicateExecutions).toBe(0);
     const feedback = await h.t.ctx.store.db.selectFrom('gateway_feedback').select(['request_id']).execute();
     expect(new Set(feedback.map((f) => f.request_id)).size).toBe(feedback.length);
+  });
+});
+
+describe.each(DATABASES)('feedback storage on %s', (database) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ database });
+  });
+  afterAll(async () => t?.close());
+
+  const request = async (requestId: string, type: string) => {
+    const now = new Date().toISOString();
+    await t.ctx.store.db
+      .insertInto('gateway_request')
+      .values({
+        request_id: requestId,
+        case_id: null,
+        institution_code: 'ICBC',
+        type,
+        account: '6222000011112222',
+        amount: null,
+        body: '{}',
+        reason: 'test',
+        created_by: 'test',
+        state: 'acknowledged',
+        attempts: 1,
+        next_attempt_at: now,
+        lease_owner: null,
+        lease_until: null,
+        last_error: null,
+        result: null,
+        feedback: null,
+        held_amount: null,
+        deadline_at: null,
+        renews_request_id: null,
+        created_at: now,
+        sent_at: now,
+        acked_at: now,
+        executed_at: null,
+        updated_at: now,
+      })
+      .execute();
+  };
+  let seq = 0;
+  const answer = (requestId: string, type: string, body: unknown): Feedback =>
+    ({
+      feedbackId: `FB-${requestId}-${++seq}`,
+      seq,
+      institution: 'ICBC',
+      requestId,
+      type,
+      result: 'executed',
+      answeredAt: '2026-11-01T10:00:00.000+08:00',
+      body,
+    }) as Feedback;
+  const stored = async (requestId: string) => ({
+    request: (
+      await t.ctx.store.db
+        .selectFrom('gateway_request')
+        .select('feedback')
+        .where('request_id', '=', requestId)
+        .executeTakeFirstOrThrow()
+    ).feedback,
+    bodies: (
+      await t.ctx.store.db
+        .selectFrom('gateway_feedback')
+        .select('body')
+        .where('request_id', '=', requestId)
+        .orderBy('id')
+        .execute()
+    ).map((f) => f.body),
+    evidence: (await findFeedbackOf(t.ctx.store.db, requestId)).map((f) => JSON.parse(f.body!)),
+  });
+
+  it("stores an answer's text once, in its request; other feedback keeps its own", async () => {
+    await request('LV-ANSWERED-1', 'holder-query');
+    const first = answer('LV-ANSWERED-1', 'holder-query', { n: 1 });
+    const second = answer('LV-ANSWERED-1', 'holder-query', { n: 2 });
+    expect(await t.ctx.gateway.applyFeedbackMany([first, first, second], 'callback')).toEqual([
+      'applied',
+      'duplicate',
+      'applied',
+    ]);
+    const s = await stored('LV-ANSWERED-1');
+    expect(JSON.parse(s.request!)).toEqual(first);
+    expect(s.bodies).toEqual([null, JSON.stringify(second)]);
+    expect(s.evidence).toEqual([first, second]);
+  });
+
+  it("keeps a standing query's answer and reports in their own rows (each report replaces the request's text)", async () => {
+    await request('LV-STANDING-1', 'subscription');
+    const accepted = answer('LV-STANDING-1', 'subscription', { reportsSent: 0 });
+    const reports = [1, 2].map((n) => answer('LV-STANDING-1', 'subscription-report', { reportNumber: n }));
+    for (const f of [accepted, ...reports])
+      expect(await t.ctx.gateway.applyFeedback(f, 'callback')).toBe('applied');
+    const s = await stored('LV-STANDING-1');
+    expect(JSON.parse(s.request!)).toEqual(reports[1]);
+    expect(s.bodies.map((b) => JSON.parse(b!))).toEqual([accepted, ...reports]);
+    expect(s.evidence).toEqual([accepted, ...reports]);
   });
 });
