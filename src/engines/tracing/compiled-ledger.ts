@@ -16,14 +16,16 @@
  * every figure is the same as in a pure time-order run — and the engine works on one component's
  * accounts at a time instead of jumping between interleaved networks.
  *
- * Columns, per step k (position in the application order), stored physically in that order:
- *   from[k]  Int32   >= 0 account, < 0 party origin -(o+1)
- *   to[k]    Int32   account
+ * The engine's columns, per step k (position in the application order), stored in that order so
+ * that a run reads them in one sequential pass:
+ *   from[k]   Int32   >= 0 account, < 0 party origin -(o+1)
+ *   to[k]     Int32   account
  *   amount[k] Float64 fen (integer, exact up to 2^53)
- *   timeMs[k] Float64 epoch ms; timeSub[k] Int32 ns within it
- *   file[k]  Uint32  the transfer's index in the file (transferIds, timeText, listeners)
- * Transfers of one component are contiguous and in (timeMs, timeSub, file index) order; the
- * components follow each other in the order of their first transfer in time.
+ *   file[k]   Uint32  the transfer's index in the file
+ * and per file index i, like transferIds and timeText (the engines do not read them):
+ *   timeMs[i] Float64 epoch ms; timeSub[i] Int32 ns within it
+ * Transfers of one component are contiguous and in (time, file index) order; the components
+ * follow each other in the order of their first transfer in time.
  */
 import { IdSet } from './id-set.js';
 import { parsedSubMs, parseIsoTime } from './iso-time.js';
@@ -52,13 +54,14 @@ export interface CompiledLedger {
   transferCount: number;
   /** by file index */
   transferIds: ArrayLike<string>;
-  /** columns by step (application order), see above */
+  /** by step (application order), see above */
   from: Int32Array;
   to: Int32Array;
   amount: Float64Array;
+  file: Uint32Array;
+  /** by file index */
   timeMs: Float64Array;
   timeSub: Int32Array;
-  file: Uint32Array;
   /** connected components the transfers were grouped into (party → sink transfers count as one) */
   componentCount: number;
   /** the time of each transfer as written, by file index, when the builder kept it */
@@ -285,7 +288,8 @@ export class LedgerBuilder {
 /**
  * Raw columns, ids still in input order: `from` is an account index or -(party index + 1), `to`
  * an account index. Bulk loaders (and the benchmark's generator) that validated their own input
- * call compileColumns directly; the arrays are taken over, not copied.
+ * call compileColumns directly; the arrays are taken over (timeMs and timeSub kept as they are,
+ * from and to rewritten in place on the way to the columns in application order).
  */
 export interface RawColumns {
   currency: string;
@@ -316,26 +320,65 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     isSink[r] = acc.sink ? 1 : 0;
     opening[r] = acc.opening;
   });
+  // Ids to ranks, and the connected components of the account–account transfer graph by
+  // union-find (a transfer into a sink joins nothing: a sink is only credited, and its sums
+  // commute). comp[nAcc] stands for party → sink transfers, which touch no account at all.
+  const comp = new Int32Array(nAcc + 1);
+  for (let a = 0; a <= nAcc; a++) comp[a] = a;
+  const find = (a: number): number => {
+    let r = a;
+    while (comp[r] !== r) r = comp[r]!;
+    while (comp[a] !== r) {
+      const p = comp[a]!;
+      comp[a] = r;
+      a = p;
+    }
+    return r;
+  };
   for (let i = 0; i < n; i++) {
-    const f = from[i]!;
-    if (f >= 0) from[i] = rank[f]!;
-    to[i] = rank[to[i]!]!;
+    let f = from[i]!;
+    if (f >= 0) from[i] = f = rank[f]!;
+    const d = rank[to[i]!]!;
+    to[i] = d;
+    if (f < 0 || isSink[d] === 1) continue;
+    const rf = find(f);
+    const rd = find(d);
+    if (rf !== rd) comp[Math.max(rf, rd)] = Math.min(rf, rd);
   }
+  // roots are the smallest of their set, so one step each gives every account its root
+  for (let a = 0; a <= nAcc; a++) comp[a] = isSink[a] === 1 ? -1 : comp[comp[a]!]!;
   const order = timeOrder(timeMs, timeSub);
 
-  // Gap pass: balances do not depend on the rule, so neither do the shortfalls (rule 3).
+  // Gap pass: balances do not depend on the rule, so neither do the shortfalls (rule 3). It also
+  // numbers the components by their first transfer in time and counts their transfers.
   const bal = opening.slice();
   let total = 0;
   for (let a = 0; a < nAcc; a++) total += opening[a]!;
   const gaps: CompiledGap[] = [];
+  /** position in time order of each gap's transfer */
+  const gapAt: number[] = [];
+  const label = new Int32Array(nAcc + 1).fill(-1);
+  const count: number[] = [];
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
     const f = from[i]!;
+    const d = to[i]!;
     const x = amount[i]!;
+    // a transfer belongs to its destination's component, or its source's when that is a sink
+    let r = comp[d]!;
+    if (r < 0) r = f >= 0 ? comp[f]! : nAcc;
+    let c = label[r]!;
+    if (c < 0) {
+      c = count.length;
+      label[r] = c;
+      count.push(0);
+    }
+    count[c]!++;
     if (f >= 0) {
       const b = bal[f]!;
       if (x > b) {
         gaps.push({ account: f, transfer: i, amount: x - b });
+        gapAt.push(k);
         total += x - b;
         bal[f] = 0;
       } else bal[f] = b - x;
@@ -346,8 +389,10 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
         `transfer "${raw.transferIds[i]}": the money in the case passes 2^53 minor units and cannot be kept exact`,
         { transfer: raw.transferIds[i] ?? '' },
       );
-    bal[to[i]!]! += x;
+    bal[d]! += x;
   }
+  // from now on comp[a] is the number of a's component (sinks stay -1)
+  for (let a = 0; a <= nAcc; a++) if (comp[a]! >= 0) comp[a] = label[comp[a]!]!;
 
   // Origins: parties, opening:<account>, unknown:<account> for accounts with a gap.
   const names: { id: string; role: number; party: number; opening: number; unknown: number }[] = [];
@@ -372,43 +417,42 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     if (o.opening >= 0) openingOrigin[o.opening] = k;
     if (o.unknown >= 0) unknownOrigin[o.unknown] = k;
   });
-  for (let i = 0; i < n; i++) {
-    const f = from[i]!;
-    if (f < 0) from[i] = -(partyOrigin[-f - 1]! + 1);
-  }
 
-  const { file, componentCount } = applicationOrder(order, from, to, isSink);
-  // The columns are stored in application order (see the top): the engines read them in one
-  // sequential pass. One column at a time, so at most one extra column is alive.
-  let identity = true;
-  for (let k = 0; k < n && identity; k++) identity = file[k] === k;
-  const cols = identity
-    ? { from, to, amount, timeMs, timeSub }
-    : {
-        from: gather(from, file, new Int32Array(n)),
-        to: gather(to, file, new Int32Array(n)),
-        amount: gather(amount, file, new Float64Array(n)),
-        timeMs: gather(timeMs, file, new Float64Array(n)),
-        timeSub: gather(timeSub, file, new Int32Array(n)),
-      };
-  // The gaps by step: the transfers with a gap are flagged by file index, then met in step order.
+  // The application order: the time order sorted stably by component (counting sort), the
+  // columns copied into it on the way (party sources renumbered to their origins), into one
+  // buffer: one large allocation, and each sets off a full garbage collection.
+  const next = new Float64Array(count.length);
+  for (let c = 1; c < count.length; c++) next[c] = next[c - 1]! + count[c - 1]!;
+  const buf = new ArrayBuffer(20 * n);
+  const amountOut = new Float64Array(buf, 0, n);
+  const fromOut = new Int32Array(buf, 8 * n, n);
+  const toOut = new Int32Array(buf, 12 * n, n);
+  const file = new Uint32Array(buf, 16 * n, n);
   const gapSteps = new Int32Array(gaps.length + 1).fill(-1);
-  const gapAmounts = new Float64Array(gaps.length + 1);
-  if (gaps.length > 0) {
-    const gapAt = new Map<number, number>();
-    const flagged = new Uint8Array(n);
-    for (const g of gaps) {
-      flagged[g.transfer] = 1;
-      gapAt.set(g.transfer, g.amount);
+  for (let k = 0, g = 0, gk = gapAt[0] ?? -1; k < n; k++) {
+    const i = order[k]!;
+    const f = from[i]!;
+    const d = to[i]!;
+    let c = comp[d]!;
+    if (c < 0) c = f >= 0 ? comp[f]! : comp[nAcc]!;
+    const p = next[c]!++;
+    file[p] = i;
+    fromOut[p] = f >= 0 ? f : -(partyOrigin[-f - 1]! + 1);
+    toOut[p] = d;
+    amountOut[p] = amount[i]!;
+    if (k === gk) {
+      gapSteps[g] = p;
+      gk = gapAt[++g] ?? -1;
     }
-    let w = 0;
-    for (let k = 0; k < n; k++)
-      if (flagged[file[k]!] === 1) {
-        gapSteps[w] = k;
-        gapAmounts[w] = gapAt.get(file[k]!)!;
-        w++;
-      }
   }
+  // the gaps by step: their indices sorted by step (a gap's step is unique)
+  const byStep = Array.from({ length: gaps.length }, (_, g) => g).sort((x, y) => gapSteps[x]! - gapSteps[y]!);
+  const steps = gapSteps.slice();
+  const gapAmounts = new Float64Array(gaps.length + 1);
+  byStep.forEach((g, w) => {
+    gapSteps[w] = steps[g]!;
+    gapAmounts[w] = gaps[g]!.amount;
+  });
   return {
     currency: raw.currency,
     accountIds,
@@ -420,84 +464,18 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     unknownOrigin,
     transferCount: n,
     transferIds: raw.transferIds,
-    ...cols,
+    from: fromOut,
+    to: toOut,
+    amount: amountOut,
     file,
-    componentCount,
+    componentCount: count.length,
+    timeMs,
+    timeSub,
     timeText: raw.timeText,
     gaps,
     gapSteps,
     gapAmounts,
   };
-}
-
-function gather<T extends Int32Array | Float64Array>(src: T, file: Uint32Array, out: T): T {
-  for (let k = 0; k < file.length; k++) out[k] = src[file[k]!]!;
-  return out;
-}
-
-/**
- * The application order (see the top): connected components of the account–account transfer
- * graph by union-find (a transfer into a sink joins nothing: a sink is only credited, and its
- * sums commute), numbered by their first transfer in time; then the time order `order` sorted
- * stably by component (counting sort). Returns `order` itself when there is one component.
- */
-function applicationOrder(
-  order: Uint32Array,
-  from: Int32Array,
-  to: Int32Array,
-  isSink: Uint8Array,
-): { file: Uint32Array; componentCount: number } {
-  const n = order.length;
-  const nAcc = isSink.length;
-  // parent[nAcc] is the one pseudo-account of party → sink transfers, which touch no account
-  const parent = new Int32Array(nAcc + 1);
-  for (let a = 0; a <= nAcc; a++) parent[a] = a;
-  const find = (a: number): number => {
-    let r = a;
-    while (parent[r] !== r) r = parent[r]!;
-    while (parent[a] !== r) {
-      const p = parent[a]!;
-      parent[a] = r;
-      a = p;
-    }
-    return r;
-  };
-  for (let i = 0; i < n; i++) {
-    const f = from[i]!;
-    const d = to[i]!;
-    if (f < 0 || isSink[d] === 1) continue;
-    const rf = find(f);
-    const rd = find(d);
-    if (rf !== rd) parent[Math.max(rf, rd)] = Math.min(rf, rd);
-  }
-  // the account that places transfer i: its destination, or its source when that is a sink
-  const home = (i: number): number => {
-    const d = to[i]!;
-    if (isSink[d] === 0) return d;
-    const f = from[i]!;
-    return f >= 0 ? f : nAcc;
-  };
-  const label = new Int32Array(nAcc + 1).fill(-1);
-  const count: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const r = find(home(order[k]!));
-    let c = label[r]!;
-    if (c < 0) {
-      c = count.length;
-      label[r] = c;
-      count.push(0);
-    }
-    count[c]!++;
-  }
-  if (count.length <= 1) return { file: order, componentCount: count.length };
-  const next = new Float64Array(count.length);
-  for (let c = 1; c < count.length; c++) next[c] = next[c - 1]! + count[c - 1]!;
-  const file = new Uint32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    file[next[label[find(home(i))]!]!++] = i;
-  }
-  return { file, componentCount: count.length };
 }
 
 function cmp(a: string, b: string): number {

@@ -40,10 +40,14 @@ export function poisonReach(ledger: CompiledLedger, rule: TraceRule, victim?: st
   // The engine applies transfers component by component (compiled-ledger.ts): a sink receives
   // from several components out of time order, so "first" is the earliest step by time (then
   // file order), not the first one seen.
-  const earlier = (s: number, than: number): boolean =>
-    timeMs[s]! < timeMs[than]! ||
-    (timeMs[s] === timeMs[than] &&
-      (timeSub[s]! < timeSub[than]! || (timeSub[s] === timeSub[than] && file[s]! < file[than]!)));
+  const earlier = (s: number, than: number): boolean => {
+    const i = file[s]!;
+    const j = file[than]!;
+    return (
+      timeMs[i]! < timeMs[j]! ||
+      (timeMs[i] === timeMs[j] && (timeSub[i]! < timeSub[j]! || (timeSub[i] === timeSub[j] && i < j)))
+    );
+  };
   const firstStep = new Map<number, number>(); // account → step
   const perVictim = new Map<number, Map<number, number>>(); // account → victim → step
   traceFast(ledger, rule, {
@@ -66,7 +70,7 @@ export function poisonReach(ledger: CompiledLedger, rule: TraceRule, victim?: st
   const at = (s: number): PoisonFirst => {
     const i = file[s]!;
     return {
-      time: ledger.timeText?.[i] ?? new Date(timeMs[s]!).toISOString(),
+      time: ledger.timeText?.[i] ?? new Date(timeMs[i]!).toISOString(),
       transfer: ledger.transferIds[i]!,
     };
   };

@@ -56,8 +56,8 @@ export function referenceTransfers(ledger: CompiledLedger): RefTransfer[] {
       fromParty: f < 0,
       to: ledger.accountIds[ledger.to[k]!]!,
       amount: ledger.amount[k]!,
-      ms: ledger.timeMs[k]!,
-      sub: ledger.timeSub[k]!,
+      ms: ledger.timeMs[i]!,
+      sub: ledger.timeSub[i]!,
     });
   }
   // equal times keep file order (rule 1)
