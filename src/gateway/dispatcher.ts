@@ -78,6 +78,8 @@ export class Dispatcher {
   private readonly singleOnly = new Set<string>();
   /** The last tick leased fewer rows than it could because too many were in flight. */
   private starved = false;
+  /** When the outbox was last asked for overdue answers (wall ms: the case clock may be simulated). */
+  private lastOverduePoll = Number.NEGATIVE_INFINITY;
   /** JetStream deliveries that arrive together are leased by one statement. */
   private readonly claims = new MicroBatch<number, GatewayRequestRow | undefined>(async (ids) => {
     const now = this.clock.now();
@@ -223,7 +225,12 @@ export class Dispatcher {
     for (const row of rows) void this.track(this.dispatch(client, row));
     if (rows.length === this.opts.batch) this.again = true;
     this.starved = rows.length === free && free < this.opts.batch;
-    await this.pollOverdue(client, now);
+    // The overdue query walks every acknowledged request: once per poll interval is enough (a
+    // busy dispatcher ticks far more often; answers are asked for after pollAfterMs anyway).
+    if (performance.now() - this.lastOverduePoll >= this.opts.pollMs) {
+      this.lastOverduePoll = performance.now();
+      await this.pollOverdue(client, now);
+    }
     return rows.length;
   }
 

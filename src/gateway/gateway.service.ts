@@ -309,6 +309,7 @@ export class GatewayService {
       };
       if (seen) seen.centre = centre;
     }
+    const nowIso = now.toISOString();
     const requestId = `LV-${randomUUID()}`;
     const body = {
       ...input.draft,
@@ -316,7 +317,7 @@ export class GatewayService {
       caseNumber: found?.case_no ?? 'LEVEE-ADHOC',
       authority: { code: centre.row?.code ?? 'LEVEE', name: centre.row?.name ?? 'Levee' },
       document: { number: `${found?.case_no ?? 'ADHOC'}-${requestId.slice(3, 11).toUpperCase()}` },
-      issuedAt: now.toISOString(),
+      issuedAt: nowIso,
     };
     let request: InstitutionRequest;
     try {
@@ -333,7 +334,6 @@ export class GatewayService {
     }
     const account = 'account' in request ? request.account.number : null;
     const amount = 'amount' in request && typeof request.amount === 'number' ? request.amount : null;
-    const nowIso = now.toISOString();
     const id = await insertRequest(trx, {
       request_id: requestId,
       case_id: input.caseId,
