@@ -117,6 +117,14 @@ export class Ledger {
    * expiry later). Checking expiry is then one comparison, not a walk over every hold.
    */
   private readonly nextLapse = new Map<number, number>();
+  /**
+   * Per account, the holds in force that may still take money (no target, or below it), oldest
+   * first. A hold that is full stays full until it ends, so it leaves this list for good: a credit
+   * or a new hold then walks only the holds that wait for money, not every hold in force.
+   */
+  private readonly wantingByAccount = new Map<number, Hold[]>();
+  /** Per account, how many holds in force each authority (by code) has. */
+  private readonly activeByAuthority = new Map<number, Map<string, number>>();
   private readonly listeners: TransferListener[] = [];
 
   addAccount(a: {
@@ -266,6 +274,12 @@ export class Ledger {
       h.account,
       Math.min(this.nextLapse.get(h.account) ?? Number.POSITIVE_INFINITY, hold.expiresAt),
     );
+    const wanting = this.wantingByAccount.get(h.account) ?? [];
+    wanting.push(hold);
+    this.wantingByAccount.set(h.account, wanting);
+    const byAuthority = this.activeByAuthority.get(h.account) ?? new Map<string, number>();
+    byAuthority.set(h.authorityCode, (byAuthority.get(h.authorityCode) ?? 0) + 1);
+    this.activeByAuthority.set(h.account, byAuthority);
     this.absorb(h.account, h.startsAt);
     return hold;
   }
@@ -278,6 +292,8 @@ export class Ledger {
     hold.endedAt = at;
     const active = this.activeByAccount.get(hold.account) as Hold[];
     active.splice(active.indexOf(hold), 1);
+    const byAuthority = this.activeByAuthority.get(hold.account) as Map<string, number>;
+    byAuthority.set(hold.authorityCode, (byAuthority.get(hold.authorityCode) as number) - 1);
     this.held[hold.account] = (this.held[hold.account] as number) - amount;
     hold.held = 0;
     this.absorb(hold.account, at);
@@ -304,6 +320,15 @@ export class Ledger {
     return this.activeByAccount.get(account)?.slice() ?? [];
   }
 
+  /** The holds in force on `account` at `at` placed before `hold` by other authorities, oldest first. */
+  priorHoldsOfOthers(hold: Hold, at: number): Hold[] {
+    this.expireHolds(hold.account, at);
+    const active = this.activeByAccount.get(hold.account) ?? [];
+    const own = this.activeByAuthority.get(hold.account)?.get(hold.authorityCode) ?? 0;
+    if (own >= active.length) return [];
+    return active.filter((h) => h.id < hold.id && h.authorityCode !== hold.authorityCode);
+  }
+
   /** End the holds of `account` that lapsed by `at`, oldest first. */
   expireHolds(account: number, at: number): void {
     const next = this.nextLapse.get(account);
@@ -317,16 +342,25 @@ export class Ledger {
 
   /** Let active holds below their target take free money, oldest hold first. */
   private absorb(account: number, at: number): void {
-    const active = this.activeByAccount.get(account);
-    if (!active) return;
-    for (const hold of active) {
-      if (at >= hold.expiresAt) continue;
+    const wanting = this.wantingByAccount.get(account);
+    if (!wanting) return;
+    let kept = 0;
+    let spent = false;
+    for (const hold of wanting) {
+      // Ended or full: never takes money again.
+      if (hold.status !== 'active' || (hold.target !== null && hold.held >= hold.target)) continue;
+      wanting[kept++] = hold;
+      if (spent || at >= hold.expiresAt) continue;
       const free = (this.balance[account] as number) - (this.held[account] as number);
-      if (free <= 0) return;
+      if (free <= 0) {
+        spent = true;
+        continue;
+      }
       const want = hold.target === null ? free : Math.min(free, hold.target - hold.held);
       if (want <= 0) continue;
       hold.held += want;
       this.held[account] = (this.held[account] as number) + want;
     }
+    wanting.length = kept;
   }
 }

@@ -442,17 +442,14 @@ export class Simulator {
     const ledger = this.world.ledger;
     // Other authorities' earlier holds, as the protocol says: the requester knows its own (and
     // listing them made every answer on a busy account grow with the account's history).
-    const prior = ledger
-      .activeHolds(hold.account, now)
-      .filter((h) => h.id < hold.id && h.authorityCode !== hold.authorityCode)
-      .map((h) => ({
-        kind: h.kind,
-        authority: h.authority,
-        documentNumber: h.documentNumber,
-        amount: h.held,
-        startsAt: isoCst(h.startsAt),
-        expiresAt: isoCst(h.expiresAt),
-      }));
+    const prior = ledger.priorHoldsOfOthers(hold, now).map((h) => ({
+      kind: h.kind,
+      authority: h.authority,
+      documentNumber: h.documentNumber,
+      amount: h.held,
+      startsAt: isoCst(h.startsAt),
+      expiresAt: isoCst(h.expiresAt),
+    }));
     const body: HoldResult = {
       kind: hold.kind,
       holdRequestId: hold.requestId,

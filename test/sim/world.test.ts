@@ -165,6 +165,19 @@ describe('ledger holds', () => {
     expect([first.status, late.status]).toEqual(['lapsed', 'lapsed']);
   });
 
+  it('credits go to the oldest holds still below their target; a full hold takes no more', () => {
+    const { ledger, a } = twoAccounts();
+    const full = ledger.placeHold(hold(a, 30_000));
+    const waiting = ledger.placeHold({ ...hold(a, 100_000), requestId: 'req-waiting' });
+    const last = ledger.placeHold({ ...hold(a, null, 'freeze'), requestId: 'req-last' });
+    expect([full.held, waiting.held, last.held]).toEqual([30_000, 70_000, 0]);
+    ledger.transfer(-1, a, 50_000, 3000, 'counter');
+    expect([full.held, waiting.held, last.held]).toEqual([30_000, 100_000, 20_000]);
+    ledger.transfer(-1, a, 5_000, 3001, 'counter');
+    expect([full.held, waiting.held, last.held]).toEqual([30_000, 100_000, 25_000]);
+    expect(ledger.available(a, 3002)).toBe(0);
+  });
+
   it('a waiting freeze takes the money a released stop-payment frees, and conversion never frees it', () => {
     const { ledger, a, b } = twoAccounts();
     const stop = ledger.placeHold(hold(a, 100_000));
