@@ -18,8 +18,9 @@
  * in-process dispatch and the load generator), the workers together, the simulator. The "direct
  * client" row is the baseline without Levee: protocol client → simulator → a bare callback sink.
  * The load goes round-robin over the scenario's mule accounts (default: 26 accounts at 24
- * institutions, so each account collects hundreds of stop-payments and each feedback lists all of
- * them as prior holds; `--scenario interception`: 261 accounts at 97 institutions).
+ * institutions, so each account collects hundreds of stop-payments — all Levee's own, so no answer
+ * lists prior holds, which are other authorities'; `--scenario interception`: 261 accounts at 97
+ * institutions).
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
