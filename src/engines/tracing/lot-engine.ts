@@ -36,8 +36,8 @@
  * Sinks are never debited, so their lot order is irrelevant: every rule credits them into a
  * small hash table per sink on origin (sink-table.ts), sorted once at the end.
  *
- * The final holdings (buildHoldings) walk the accounts' lot lists 16 at a time in lockstep, so
- * the cache misses of 16 lists overlap instead of following one another; the pool and the arena
+ * The final holdings (buildHoldings) walk the accounts' lot lists 32 at a time in lockstep, so
+ * the cache misses of 32 lists overlap instead of following one another; the pool and the arena
  * are sized from the transfer count at the start, so a run rarely grows them (each growth of a
  * large array costs V8 a full garbage collection).
  *
@@ -209,9 +209,12 @@ class MapArena {
     const s2 = this.alloc(c);
     const len = meta[m + 1]!;
     const s = meta[m]!;
-    if (len > 0) {
-      this.o.copyWithin(s2, s, s + len);
-      this.x.copyWithin(s2, s, s + len);
+    // loops, not copyWithin: runs are short and the builtin's call costs more than the copy
+    const mo = this.o;
+    const ma = this.x;
+    for (let k = 0; k < len; k++) {
+      mo[s2 + k] = mo[s + k]!;
+      ma[s2 + k] = ma[s + k]!;
     }
     if (cap > 0) {
       const oc = 29 - Math.clz32(cap);
@@ -243,9 +246,9 @@ class MapArena {
     s = meta[m]!;
     const mo = this.o;
     const ma = this.x;
-    if (lo < len) {
-      mo.copyWithin(s + lo + 1, s + lo, s + len);
-      ma.copyWithin(s + lo + 1, s + lo, s + len);
+    for (let k = s + len; k > s + lo; k--) {
+      mo[k] = mo[k - 1]!;
+      ma[k] = ma[k - 1]!;
     }
     mo[s + lo] = o;
     ma[s + lo] = x;
@@ -261,8 +264,13 @@ class MapArena {
     if (len === 0) {
       this.ensure(m, k);
       const s = meta[m]!;
-      this.o.set(po.subarray(from, to), s);
-      this.x.set(pa.subarray(from, to), s);
+      // a loop, not set(subarray): the views cost an allocation each
+      const mo = this.o;
+      const ma = this.x;
+      for (let i = 0; i < k; i++) {
+        mo[s + i] = po[from + i]!;
+        ma[s + i] = pa[from + i]!;
+      }
       meta[m + 1] = k;
       return;
     }
@@ -446,21 +454,40 @@ class Scratch {
     }
     let left = x - given;
     if (left > 0) {
-      if (left * len <= 1024) {
-        // a few scans beat sorting for small runs
-        while (left > 0) {
-          let best = -1;
-          let bestR = 0;
-          for (let k = 0; k < len; k++) {
-            const r = rs[k]!;
-            if (r > bestR) {
-              bestR = r;
-              best = k;
+      if (left * len <= 1024 || (len - left) * len <= 1024) {
+        // a few scans beat sorting for small runs: the `left` largest remainders get a fen each
+        // (ties to the earlier), or, when that is most of them, every origin gets one except
+        // the len − left smallest (ties: the later ones go without)
+        if (2 * left <= len)
+          while (left > 0) {
+            let best = -1;
+            let bestR = 0;
+            for (let k = 0; k < len; k++) {
+              const r = rs[k]!;
+              if (r > bestR) {
+                bestR = r;
+                best = k;
+              }
             }
+            qs[best]!++;
+            rs[best] = 0;
+            left--;
           }
-          qs[best]!++;
-          rs[best] = 0;
-          left--;
+        else {
+          for (let k = 0; k < len; k++) qs[k]!++;
+          for (let skip = len - left; skip > 0; skip--) {
+            let worst = -1;
+            let worstR = Number.POSITIVE_INFINITY;
+            for (let k = 0; k < len; k++) {
+              const r = rs[k]!;
+              if (r <= worstR) {
+                worstR = r;
+                worst = k;
+              }
+            }
+            qs[worst]!--;
+            rs[worst] = Number.POSITIVE_INFINITY;
+          }
         }
       } else {
         // indices by remainder, largest first, ties to the earlier (smaller origin)
@@ -993,10 +1020,11 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
  * The lists are walked GROUP at a time in lockstep: a list's nodes are spread over the pool, so
  * walking one list is a chain of cache misses, each waiting for the one before; stepping GROUP
  * lists in turn lets the processor fetch GROUP nodes at once. (This pass was a fifth of a fifo
- * run at 10 M transfers.) Pieces land in a staging area, chained per list; each account of the
- * group is then summed from there, in account order.
+ * run at 10 M transfers, and with the runs faster since the application order, up to 40%; 32
+ * lists at a time did better than 16.) Pieces land in a staging area, chained per list; each
+ * account of the group is then summed from there, in account order.
  */
-const GROUP = 16;
+const GROUP = 32;
 
 function buildHoldings(
   ledger: CompiledLedger,

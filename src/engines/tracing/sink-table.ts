@@ -50,7 +50,8 @@ export class SinkTable {
     if (s !== -1) this.freeHead[c] = this.o[s + 1]!;
     else {
       if (this.top + size > this.o.length) {
-        const cap = Math.max(this.o.length * 2, this.top + size);
+        // ×1.5, not ×2: at the end of a case the tables are a tenth of libr's and prorata's memory
+        const cap = Math.max(Math.ceil(this.o.length * 1.5), this.top + size);
         const o = new Int32Array(cap);
         o.set(this.o.subarray(0, this.top));
         const x = new Float64Array(cap);
