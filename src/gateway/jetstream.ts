@@ -5,6 +5,10 @@
  * redelivers a message whose worker died before acknowledging it; the database lease and the
  * idempotency key make the resend harmless. Every worker also polls the outbox (retries that are
  * due, messages that were never published), so JetStream is the fast path, never the only one.
+ *
+ * One message carries the ids one commit enqueued (comma-separated, at most `IDS_PER_MESSAGE`):
+ * one publish, one delivery and one acknowledgement per commit instead of per request, and the
+ * requests of one commit reach one worker together, which leases them with one statement.
  */
 import {
   AckPolicy,
@@ -25,6 +29,28 @@ export function names(stream: string) {
 }
 
 const codec = StringCodec();
+
+/**
+ * Ids per message: a commit's requests travel together, and a large commit is still split so that
+ * several workers share it.
+ */
+export const IDS_PER_MESSAGE = 16;
+
+/** The message bodies for ids enqueued together. */
+export function encodeIds(ids: readonly number[]): string[] {
+  const bodies: string[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE)
+    bodies.push(ids.slice(i, i + IDS_PER_MESSAGE).join(','));
+  return bodies;
+}
+
+/** The ids of one message ("17" from an older publisher, or "17,18,19"); anything else is skipped. */
+export function decodeIds(body: string): number[] {
+  return body
+    .split(',')
+    .map(Number)
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+}
 
 async function ensureStream(nc: NatsConnection, stream: string): Promise<void> {
   const { subject, consumer } = names(stream);
@@ -69,10 +95,10 @@ export class JetStreamPublisher {
     const publisher = new JetStreamPublisher(nc);
     const js = nc.jetstream();
     gateway.onEnqueued((ids) => {
-      for (const id of ids) {
-        js.publish(subject, codec.encode(String(id))).catch((error) =>
+      for (const body of encodeIds(ids)) {
+        js.publish(subject, codec.encode(body)).catch((error) =>
           logger.warn(
-            { err: error, id },
+            { err: error, ids: body },
             'publishing gateway work failed; the workers will find it by polling',
           ),
         );
@@ -108,12 +134,13 @@ export class JetStreamWorker {
     const inFlight = new Set<Promise<void>>();
     const loop = (async () => {
       for await (const message of messages) {
-        const id = Number(codec.decode(message.data));
-        const work = dispatcher
-          .processById(id)
+        const ids = decodeIds(codec.decode(message.data));
+        // Acknowledged once every id in it is sent or found taken; any failure redelivers all of
+        // it (the ids already sent are no longer due and are skipped).
+        const work = Promise.all(ids.map((id) => dispatcher.processById(id)))
           .then(() => message.ack())
           .catch((error) => {
-            logger.error({ err: error, id }, 'gateway worker failed; the message will be redelivered');
+            logger.error({ err: error, ids }, 'gateway worker failed; the message will be redelivered');
             message.nak(1000);
           })
           .finally(() => inFlight.delete(work));

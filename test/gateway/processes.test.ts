@@ -12,7 +12,7 @@ import { type SimServer, startSimServer } from '../../src/sim/server.js';
 import { DATABASES } from '../helpers/databases.js';
 import { deleteStream, hasNats, NATS_URL } from '../helpers/nats.js';
 import { createTestApp, type TestApp } from '../helpers/server.js';
-import { eventually, simAccount } from './_gateway-harness.js';
+import { eventually, simAccount, sleep } from './_gateway-harness.js';
 
 const database = DATABASES.includes('postgres') ? 'postgres' : 'sqlite';
 
@@ -117,22 +117,39 @@ describe.skipIf(!hasNats)(`gateway over processes with NATS JetStream (${databas
 
   it('executes every request exactly once when a worker is killed with SIGKILL mid-dispatch and restarted', async () => {
     const first = await startWorker(env);
-    const rows = await enqueue(150, 'sigkill');
-    const ids = rows.map((r) => r.id);
-    // Kill it while some requests are answered and others are still on their way.
+    // Requests keep coming in small commits while the worker runs, and it is killed as soon as
+    // some are answered: others are then still on their way. (One commit of 150 travels as a few
+    // messages, and one worker could finish all of it between two looks at the table.)
+    const rows: Awaited<ReturnType<typeof enqueue>> = [];
+    let stop = false;
+    const fed = (async () => {
+      while (!stop && rows.length < 140) {
+        rows.push(...(await enqueue(10, 'sigkill')));
+        await sleep(20);
+      }
+    })();
     const midway = await eventually(
       async () => {
-        const s = await states(ids);
+        if (rows.length === 0) return undefined;
+        const s = await states(rows.map((r) => r.id));
         const acked = s.filter((r) => r.state !== 'queued' && r.state !== 'sent').length;
-        return acked > 0 && acked < s.length ? acked : undefined;
+        return acked > 0 ? acked : undefined;
       },
       2000,
       5,
     );
     expect(midway).toBeDefined();
+    stop = true;
+    await fed;
     await stopChild(first, 'SIGKILL');
-    const atKill = await states(ids);
-    expect(atKill.some((r) => r.state === 'queued' || r.state === 'sent')).toBe(true);
+    const atKill = await states(rows.map((r) => r.id));
+    expect(atKill.some((r) => r.state === 'executed' || r.state === 'acknowledged')).toBe(true);
+    // And more arrive while no worker runs: they wait, in JetStream and the outbox, for the next one.
+    const later = await enqueue(150 - rows.length, 'sigkill');
+    await sleep(300);
+    expect((await states(later.map((r) => r.id))).every((r) => r.state === 'queued')).toBe(true);
+    rows.push(...later);
+    const ids = rows.map((r) => r.id);
 
     workers.push(await startWorker(env));
     const done = await eventually(async () => {
