@@ -27,6 +27,7 @@ import {
   findRequestsByRequestIds,
   insertFeedbackMany,
   insertRequest,
+  isEnabledInstitution,
   listRequests,
   raiseAlarm,
   setFeedbackBodies,
@@ -277,13 +278,7 @@ export class GatewayService {
     let enabled = seen?.institutions.get(input.institution);
     if (enabled === undefined) {
       // Only the addressed institution matters: one indexed lookup, not the whole endpoint table.
-      const endpoint = await trx
-        .selectFrom('institution_endpoint')
-        .select('institution_code')
-        .where('institution_code', '=', input.institution)
-        .where('enabled', '=', 1)
-        .executeTakeFirst();
-      enabled = endpoint !== undefined;
+      enabled = await isEnabledInstitution(trx, input.institution);
       seen?.institutions.set(input.institution, enabled);
     }
     const known = new Set(enabled ? [input.institution] : []);

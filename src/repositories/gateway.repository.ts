@@ -1,35 +1,68 @@
-import { CompiledQuery, SqliteAdapter, sql } from 'kysely';
+import { type Compilable, CompiledQuery, type QueryResult, SqliteAdapter, sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { Capabilities } from '../storage/database.js';
 import type { GatewayRequestRow, GatewayRequestTable, GatewayState } from '../storage/schema.js';
 import type { Db } from './audit.repository.js';
 
 /**
- * The INSERT of a request, by dialect and column list. Every request is one (a workflow enqueues
- * them one by one in its transaction), and building and compiling Kysely's 25-column query each
- * time cost about as much as SQLite's work on it: the SQL text is compiled once, only the values
- * change.
+ * The gateway's hottest statements (every request passes through them, or every batch of
+ * requests) are built and compiled by Kysely once per dialect and shape, then run with fresh
+ * values: building and compiling a query object cost about as much as SQLite's work on it (a
+ * 25-column insert: 95 → 56 µs of CPU). `build` gets `slot(i)` to stand for `values[i]`; every
+ * value that varies must be a slot (any other parameter is a constant of the shape). The compiled
+ * parameters are matched to the slots by identity, so their order is Kysely's own.
  */
-const insertRequestSql = new WeakMap<object, Map<string, string>>();
+const templates = new WeakMap<object, Map<string, { sql: string; parameters: unknown[] }>>();
+
+async function runTemplate<R>(
+  db: Db,
+  shape: string,
+  values: readonly unknown[],
+  build: (slot: (i: number) => never) => Compilable<R>,
+): Promise<QueryResult<R>> {
+  const adapter = db.getExecutor().adapter;
+  let byShape = templates.get(adapter);
+  if (!byShape) {
+    byShape = new Map();
+    templates.set(adapter, byShape);
+  }
+  let template = byShape.get(shape);
+  if (!template) {
+    const slots = values.map((_, i) => new Slot(i));
+    const compiled = build((i) => slots[i] as never).compile();
+    template = { sql: compiled.sql, parameters: [...compiled.parameters] };
+    byShape.set(shape, template);
+  }
+  const parameters = template.parameters.map((p) => (p instanceof Slot ? values[p.index] : p));
+  return db.executeQuery<R>(CompiledQuery.raw(template.sql, parameters));
+}
+
+class Slot {
+  constructor(readonly index: number) {}
+}
 
 export async function insertRequest(db: Db, row: Insertable<GatewayRequestTable>): Promise<number> {
   const columns = Object.keys(row).filter((k) => row[k as keyof typeof row] !== undefined);
-  const adapter = db.getExecutor().adapter;
-  let byColumns = insertRequestSql.get(adapter);
-  if (!byColumns) {
-    byColumns = new Map();
-    insertRequestSql.set(adapter, byColumns);
-  }
-  const key = columns.join(',');
-  let text = byColumns.get(key);
-  if (text === undefined) {
-    // Every value is a parameter, in column order (nulls too), whatever the values are.
-    text = db.insertInto('gateway_request').values(row).returning('id').compile().sql;
-    byColumns.set(key, text);
-  }
-  const parameters = columns.map((k) => row[k as keyof typeof row]);
-  const result = await db.executeQuery<{ id: number }>(CompiledQuery.raw(text, parameters));
+  const values = columns.map((k) => row[k as keyof typeof row]);
+  const result = await runTemplate<{ id: number }>(db, `insertRequest:${columns.join(',')}`, values, (slot) =>
+    db
+      .insertInto('gateway_request')
+      .values(Object.fromEntries(columns.map((c, i) => [c, slot(i)])) as never)
+      .returning('id'),
+  );
   return result.rows[0]!.id;
+}
+
+/** Whether `code` is an institution Levee may send to (one indexed lookup). */
+export async function isEnabledInstitution(db: Db, code: string): Promise<boolean> {
+  const result = await runTemplate(db, 'isEnabledInstitution', [code], (slot) =>
+    db
+      .selectFrom('institution_endpoint')
+      .select('institution_code')
+      .where('institution_code', '=', slot(0))
+      .where('enabled', '=', 1),
+  );
+  return result.rows.length > 0;
 }
 
 export async function findRequestById(db: Db, id: number): Promise<GatewayRequestRow | undefined> {
@@ -212,21 +245,32 @@ export async function updateManyLeased(
   changes: Partial<GatewayRequestRow>,
 ): Promise<number> {
   if (ids.length === 0) return 0;
-  const held = (on: Db) =>
-    on
-      .selectFrom('gateway_request')
-      .select('id')
-      .where('id', 'in', ids)
-      .where('lease_owner', '=', owner)
-      .where('state', '=', 'sent');
-  const result = await db
-    .updateTable('gateway_request')
-    .set(changes)
-    .where('id', 'in', caps.rowLocks && ids.length > 1 ? held(db).orderBy('id').forNoKeyUpdate() : ids)
-    .where('lease_owner', '=', owner)
-    .where('state', '=', 'sent')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const keys = Object.keys(changes) as (keyof GatewayRequestRow)[];
+  const locked = caps.rowLocks && ids.length > 1;
+  // Values: the changes, then the ids, then the owner.
+  const values = [...keys.map((k) => changes[k]), ...ids, owner];
+  const owned = keys.length + ids.length;
+  const result = await runTemplate(
+    db,
+    `updateManyLeased:${keys.join(',')}:${ids.length}:${locked}`,
+    values,
+    (slot) => {
+      const idSlots = ids.map((_, i) => slot(keys.length + i));
+      const held = db
+        .selectFrom('gateway_request')
+        .select('id')
+        .where('id', 'in', idSlots)
+        .where('lease_owner', '=', slot(owned))
+        .where('state', '=', 'sent');
+      return db
+        .updateTable('gateway_request')
+        .set(Object.fromEntries(keys.map((k, i) => [k, slot(i)])) as never)
+        .where('id', 'in', locked ? held.orderBy('id').forNoKeyUpdate() : idSlots)
+        .where('lease_owner', '=', slot(owned))
+        .where('state', '=', 'sent');
+    },
+  );
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** Give leased requests back to the outbox unsent (state queued, due as before), while `owner` holds them. */
@@ -378,14 +422,36 @@ export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]
   const sorted = [...rows].sort((a, b) =>
     a.feedback_id < b.feedback_id ? -1 : a.feedback_id > b.feedback_id ? 1 : 0,
   );
-  const inserted = await db
-    .insertInto('gateway_feedback')
-    .values(sorted)
-    .onConflict((oc) => oc.column('feedback_id').doNothing())
-    .returning('feedback_id')
-    .execute();
-  return new Set(inserted.map((r) => r.feedback_id));
+  const values = sorted.flatMap((r) => FEEDBACK_COLUMNS.map((c) => r[c]));
+  const inserted = await runTemplate<{ feedback_id: string }>(
+    db,
+    `insertFeedbackMany:${sorted.length}`,
+    values,
+    (slot) =>
+      db
+        .insertInto('gateway_feedback')
+        .values(
+          sorted.map((_, r) =>
+            Object.fromEntries(FEEDBACK_COLUMNS.map((c, i) => [c, slot(r * FEEDBACK_COLUMNS.length + i)])),
+          ) as never,
+        )
+        .onConflict((oc) => oc.column('feedback_id').doNothing())
+        .returning('feedback_id'),
+  );
+  return new Set(inserted.rows.map((r) => r.feedback_id));
 }
+
+const FEEDBACK_COLUMNS = [
+  'feedback_id',
+  'request_id',
+  'institution_code',
+  'seq',
+  'type',
+  'result',
+  'body',
+  'received_at',
+  'via',
+] as const satisfies readonly (keyof FeedbackInsert)[];
 
 /** Give feedback rows their own text (feedback that did not become its request's answer). */
 export async function setFeedbackBodies(
@@ -431,7 +497,21 @@ export async function findRequestsByRequestIds(
   requestIds: readonly string[],
 ): Promise<GatewayRequestRow[]> {
   if (requestIds.length === 0) return [];
-  return db.selectFrom('gateway_request').selectAll().where('request_id', 'in', requestIds).execute();
+  const result = await runTemplate<GatewayRequestRow>(
+    db,
+    `findRequestsByRequestIds:${requestIds.length}`,
+    requestIds,
+    (slot) =>
+      db
+        .selectFrom('gateway_request')
+        .selectAll()
+        .where(
+          'request_id',
+          'in',
+          requestIds.map((_, i) => slot(i)),
+        ),
+  );
+  return result.rows;
 }
 
 export async function raiseAlarm(
