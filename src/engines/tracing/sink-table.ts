@@ -5,7 +5,8 @@
  * Int32 | amount Float64, 12 bytes a slot; origin -1 is empty), so the sinks a gang is using stay
  * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4; a
  * table that fills up moves to a block twice the size and its old block goes to a free list of
- * its size for the next sink that grows.
+ * its size for the next sink that grows. When the arena is full, its copy into larger arrays keeps
+ * only the tables in use (compact).
  */
 const EMPTY = -1;
 
@@ -49,21 +50,40 @@ export class SinkTable {
     let s = this.freeHead[c]!;
     if (s !== -1) this.freeHead[c] = this.o[s + 1]!;
     else {
-      if (this.top + size > this.o.length) {
-        // ×1.5, not ×2: at the end of a case the tables are a tenth of libr's and prorata's memory
-        const cap = Math.max(Math.ceil(this.o.length * 1.5), this.top + size);
-        const o = new Int32Array(cap);
-        o.set(this.o.subarray(0, this.top));
-        const x = new Float64Array(cap);
-        x.set(this.x.subarray(0, this.top));
-        this.o = o;
-        this.x = x;
-      }
+      if (this.top + size > this.o.length) this.compact(size);
       s = this.top;
       this.top += size;
     }
     this.o.fill(EMPTY, s, s + size);
     return s;
+  }
+
+  /**
+   * Copies the tables in use to new arrays with room for `size` more slots and half as much again.
+   * The arrays are copied anyway, so the copy drops the free blocks: their sizes are those the
+   * sinks have grown out of, which no sink may want again.
+   */
+  private compact(size: number): void {
+    const sinks = this.start.length;
+    let live = 0;
+    for (let k = 0; k < sinks; k++) live += this.cap[k]!;
+    const cap = Math.max(1024, Math.ceil((live + size) * 1.5));
+    const o = new Int32Array(cap);
+    const x = new Float64Array(cap);
+    let w = 0;
+    for (let k = 0; k < sinks; k++) {
+      const c = this.cap[k]!;
+      if (c === 0) continue;
+      const s = this.start[k]!;
+      o.set(this.o.subarray(s, s + c), w);
+      x.set(this.x.subarray(s, s + c), w);
+      this.start[k] = w;
+      w += c;
+    }
+    this.o = o;
+    this.x = x;
+    this.top = w;
+    this.freeHead.fill(-1);
   }
 
   add(sink: number, origin: number, x: number): void {
@@ -89,10 +109,10 @@ export class SinkTable {
   }
 
   private grow(k: number): void {
-    const s = this.start[k]!;
     const cap = this.cap[k]!;
     const c = 31 - Math.clz32(cap) - 3;
     const s2 = this.alloc(c + 1);
+    const s = this.start[k]!; // after alloc: a compaction moves the tables
     const o = this.o;
     const x = this.x;
     const mask = 2 * cap - 1;

@@ -310,3 +310,43 @@ describe('tracing properties', () => {
     );
   });
 });
+
+describe('sink tables', () => {
+  it('keep every origin when their arena fills and is compacted into larger arrays', () => {
+    // 12 sinks of 200 origins each: 12 tables of 512 slots, far past the arena's first 1,024
+    const parties = Array.from({ length: 200 }, (_, i) => ({
+      id: `V${String(i).padStart(3, '0')}`,
+      role: 'victim' as const,
+    }));
+    const sinks = Array.from({ length: 12 }, (_, s) => ({
+      id: `S${String(s).padStart(2, '0')}`,
+      sink: 'cash',
+    }));
+    const transfers: Ledger['transfers'] = parties.map((p, i) => ({
+      id: `in${i}`,
+      from: p.id,
+      to: 'A',
+      amount: 1000 + i * 37,
+      time: time(0),
+    }));
+    sinks.forEach((s, k) =>
+      transfers.push({
+        id: `out${k}`,
+        from: 'A',
+        to: s.id,
+        amount: 7919 + k * 1013,
+        time: time(1 + (k % 8)),
+      }),
+    );
+    const ledger: Ledger = {
+      format: 'levee.ledger/1',
+      parties,
+      accounts: [{ id: 'A' }, ...sinks],
+      transfers,
+    };
+    const compiled = compileLedger(ledger);
+    const doc = fastTrace(compiled, 'prorata');
+    for (const s of sinks) expect(Object.keys(doc.accounts[s.id]!.byOrigin).length).toBe(200);
+    for (const rule of TRACE_RULES) expect(fastTrace(compiled, rule)).toEqual(referenceTrace(compiled, rule));
+  });
+});
