@@ -227,7 +227,7 @@ export async function main(args: string[]): Promise<void> {
     const victims = raw.parties.filter((p) => p.role === 'victim').length;
     process.stdout.write(
       `== ${fmt(n)} transfers, ${fmt(raw.accounts.length)} accounts, ${fmt(victims)} victims, ${fmt(ledger.originIds.length)} origins, ${fmt(ledger.gaps.length)} gaps\n` +
-        `   ${fmt(raw.gangs)} gang${raw.gangs === 1 ? '' : 's'} (${fmt(raw.active)} at a time); generated in ${genS.toFixed(1)} s; compiled (intern, time order, gap pass) in ${compileS.toFixed(2)} s = ${fmt(n / compileS)} transfers/s\n`,
+        `   ${fmt(raw.gangs)} gang${raw.gangs === 1 ? '' : 's'} (${fmt(raw.active)} at a time); generated in ${genS.toFixed(1)} s; compiled (intern, components: ${fmt(ledger.componentCount)}, time order, gap pass, application order) in ${compileS.toFixed(2)} s = ${fmt(n / compileS)} transfers/s\n`,
     );
     const cols = ledgerBytes(ledger);
     process.stdout.write(

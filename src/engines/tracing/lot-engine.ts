@@ -2,10 +2,14 @@
  * The fast tracing engine: the four rules of tracing-ledger.md on flat typed arrays.
  *
  * Design. The ledger arrives compiled (compiled-ledger.ts): integer ids whose order is string
- * order, transfer columns, a stable time order, the gaps (rule 3) already found. Each rule has
- * its own loop over that order (runFifo, runLifo, runLibr, runProrata): no per-transfer dispatch
- * on the rule, no objects per transfer or per lot, and gaps come from the compiled list instead
- * of a balance per account. Per-account state is one small record (fifo: head and tail, 8
+ * order, the gaps (rule 3) already found, and the transfer columns stored in the application
+ * order — component by component of the account–account transfer graph, time order within each
+ * (accounts that never exchange money cannot affect each other, and sinks only add up), so a
+ * run works on one network's accounts at a time instead of jumping between the interleaved
+ * networks of a city-wide case. Each rule has its own loop over the columns, read in one
+ * sequential pass (runFifo, runLifo, runLibr, runProrata): no per-transfer dispatch on the rule,
+ * no objects per transfer or per lot, and gaps come from the compiled list instead of a balance
+ * per account. Per-account state is one small record (fifo: head and tail, 8
  * bytes; lifo: top, 4; prorata: balance and run, 24; libr: balances, list and run, 40), so a
  * transfer touches one cache line per account.
  *
