@@ -329,15 +329,14 @@ describe('sink tables', () => {
       amount: 1000 + i * 37,
       time: time(0),
     }));
-    sinks.forEach((s, k) =>
+    for (const [k, s] of sinks.entries())
       transfers.push({
         id: `out${k}`,
         from: 'A',
         to: s.id,
         amount: 7919 + k * 1013,
         time: time(1 + (k % 8)),
-      }),
-    );
+      });
     const ledger: Ledger = {
       format: 'levee.ledger/1',
       parties,
