@@ -109,6 +109,40 @@ describe('application order', () => {
   });
 });
 
+describe('one giant component', () => {
+  it('is applied in plain time order, and a file in time order is used as it is', () => {
+    // A–B–C form one component with 10 of the 11 transfers; X is on its own, in the middle of
+    // the time order (grouping would put it last)
+    const transfers: Ledger['transfers'] = [];
+    for (let k = 0; k < 10; k++)
+      transfers.push({
+        id: `t${k}`,
+        from: k === 0 ? 'V1' : ['A', 'B', 'C'][(k - 1) % 3]!,
+        to: ['A', 'B', 'C'][k % 3]!,
+        amount: 100 - k,
+        time: T(1 + Math.floor(k / 2)),
+      });
+    const x0 = { id: 'x0', from: 'V1', to: 'X', amount: 5, time: T(3) };
+    const ledger: Ledger = {
+      format: 'levee.ledger/1',
+      parties: [{ id: 'V1', role: 'victim' }],
+      accounts: [{ id: 'A' }, { id: 'B' }, { id: 'C' }, { id: 'X' }],
+      transfers: [...transfers.slice(0, 4), x0, ...transfers.slice(4)],
+    };
+    const sorted = compileLedger(ledger);
+    expect(sorted.componentCount).toBe(2);
+    expect([...sorted.file]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // x0 last in the file: applied in time order (after t4 and t5, its equals in time)
+    const shuffled = compileLedger({ ...ledger, transfers: [...transfers, x0] });
+    expect([...shuffled.file]).toEqual([0, 1, 2, 3, 4, 5, 10, 6, 7, 8, 9]);
+    for (const rule of TRACE_RULES) {
+      expect(fastTrace(sorted, rule)).toEqual(referenceTrace(sorted, rule));
+      expect(fastTrace(shuffled, rule)).toEqual(referenceTrace(shuffled, rule));
+      expect(fastTrace(shuffled, rule)).toEqual(fastTrace(sorted, rule));
+    }
+  });
+});
+
 /** Random ledgers of several networks (gangs) that share sinks and parties but no accounts. */
 const gangLedgerArb = fc
   .record({
