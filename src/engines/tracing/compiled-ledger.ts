@@ -418,6 +418,25 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     if (o.unknown >= 0) unknownOrigin[o.unknown] = k;
   });
 
+  // what both orders share: the ids, the times (by file index) and the gaps
+  const ids = {
+    currency: raw.currency,
+    accountIds,
+    isSink,
+    opening,
+    originIds,
+    originRole,
+    openingOrigin,
+    unknownOrigin,
+    transferCount: n,
+    transferIds: raw.transferIds,
+    componentCount: count.length,
+    timeMs,
+    timeSub,
+    timeText: raw.timeText,
+    gaps,
+  };
+
   // One giant component (gangs that share cards, one city-wide web): grouping buys nothing, and
   // the time order is an application order too. A file already in time order is then used as
   // it is, with no copy at all.
@@ -437,29 +456,7 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
       gapSteps[k] = gapAt[k]!;
       gapAmounts[k] = g.amount;
     });
-    return {
-      currency: raw.currency,
-      accountIds,
-      isSink,
-      opening,
-      originIds,
-      originRole,
-      openingOrigin,
-      unknownOrigin,
-      transferCount: n,
-      transferIds: raw.transferIds,
-      from,
-      to,
-      amount,
-      file: order,
-      componentCount: count.length,
-      timeMs,
-      timeSub,
-      timeText: raw.timeText,
-      gaps,
-      gapSteps,
-      gapAmounts,
-    };
+    return { ...ids, from, to, amount, file: order, gapSteps, gapAmounts };
   }
 
   // The application order: the time order sorted stably by component (counting sort), the
@@ -497,29 +494,7 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     gapSteps[w] = steps[g]!;
     gapAmounts[w] = gaps[g]!.amount;
   });
-  return {
-    currency: raw.currency,
-    accountIds,
-    isSink,
-    opening,
-    originIds,
-    originRole,
-    openingOrigin,
-    unknownOrigin,
-    transferCount: n,
-    transferIds: raw.transferIds,
-    from: fromOut,
-    to: toOut,
-    amount: amountOut,
-    file,
-    componentCount: count.length,
-    timeMs,
-    timeSub,
-    timeText: raw.timeText,
-    gaps,
-    gapSteps,
-    gapAmounts,
-  };
+  return { ...ids, from: fromOut, to: toOut, amount: amountOut, file, gapSteps, gapAmounts };
 }
 
 /** Share of the transfers in one component above which they are applied in plain time order. */
