@@ -34,18 +34,23 @@ async function login(
 
 /**
  * Picks an option of a select in the dialog. The dialog may still be opening (its zoom animation)
- * when the first dropdown opens, and a dropdown opened then can close under the click; so try
- * again until the select shows the choice.
+ * when the first dropdown opens, and a dropdown opened then can close under the click, or its
+ * options slide and never hold still for Playwright's stability check (once in CI the click waited
+ * until the test gave up). So the option gets its click as an event, and a dropdown that did not
+ * open or closed again is opened again, until the select shows the choice.
  */
 async function choose(page: Page, dialog: Locator, field: string, title: string): Promise<void> {
   const chosen = dialog.locator(
     `.ant-select:has(${field}) .ant-select-content[title="${title}"], .ant-select:has(${field}) [title="${title}"]`,
   );
-  for (let attempt = 0; attempt < 5 && (await chosen.count()) === 0; attempt++) {
+  for (let attempt = 0; attempt < 10 && (await chosen.count()) === 0; attempt++) {
     await dialog.locator(field).click();
     const option = page.locator(`.ant-select-dropdown:visible [title="${title}"]`).first();
-    await option.waitFor();
-    await option.click();
+    const opened = await option.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) await option.dispatchEvent('click');
   }
   await chosen.first().waitFor();
 }
