@@ -10,7 +10,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { readStatementFile } from '../src/engines/statement/file-readers.js';
+import { readStatementFile } from '../src/services/statement/file-readers.js';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -267,7 +267,7 @@ export class StatementImportService {
           { field: 'file', extra: { batchId: sameFile.id } },
         );
 
-      const { readStatementFile } = await import('../engines/statement/file-readers.js');
+      const { readStatementFile } = await import('./statement/file-readers.js');
       const builder = new LedgerBuilder();
       let unknownAccountRows = 0;
       let result: StatementResult;

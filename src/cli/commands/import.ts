@@ -115,7 +115,7 @@ async function runImport(file: string | undefined, o: ImportOptions): Promise<nu
 
   const { mapping, memory } = loadMapping(o.mapping);
   // Loaded here, not at the top: exceljs and SheetJS would slow every other levee command.
-  const { readStatementFile } = await import('../../engines/statement/file-readers.js');
+  const { readStatementFile } = await import('../../services/statement/file-readers.js');
   const builder = o.ledgerOut ? new LedgerBuilder() : undefined;
   const bar = progressBar(o);
   let started = false;

@@ -8,7 +8,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStatementFile } from '../../../src/engines/statement/file-readers.js';
+import { readStatementFile } from '../../../src/services/statement/file-readers.js';
 import type { StatementTransaction } from '../../../src/engines/statement/index.js';
 import { BROKEN, flagLine, makeFixtures } from '../../fixtures/statements/make-fixtures.js';
 

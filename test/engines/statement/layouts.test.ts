@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStatementFile } from '../../../src/engines/statement/file-readers.js';
+import { readStatementFile } from '../../../src/services/statement/file-readers.js';
 import { LedgerBuilder, type StatementTransaction } from '../../../src/engines/statement/index.js';
 import { trace } from '../../../src/engines/tracing/index.js';
 import { type ExpectedTx, LAYOUTS, makeFixtures } from '../../fixtures/statements/make-fixtures.js';

@@ -18,7 +18,7 @@ import {
   StatementParser,
   UnsupportedFormatError,
 } from '../../../src/engines/statement/index.js';
-import { realignUtf8 } from '../../../src/engines/statement/xlsx-utf8-realign.js';
+import { realignUtf8 } from '../../../src/services/statement/xlsx-utf8-realign.js';
 import { gbk } from '../../fixtures/statements/make-fixtures.js';
 
 const fen = (cell: unknown) => {

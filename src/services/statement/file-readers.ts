@@ -1,6 +1,6 @@
 /**
- * File-reading adapters: the only part of the statement engine that does I/O. Each reader
- * streams a file's rows into a StatementParser and returns its dry-run result with the file's
+ * File-reading adapters around the pure statement engine (src/engines/statement does no I/O;
+ * this is where files are opened). Each reader streams a file's rows into a StatementParser and returns its dry-run result with the file's
  * SHA-256. The format is decided by the file's first bytes, not its name:
  *
  *   PK\x03\x04        .xlsx  exceljs streaming WorkbookReader, one row at a time
@@ -17,11 +17,26 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
-import { CsvTokenizer } from './csv-tokenizer.js';
-import { ChunkDecoder, detectEncoding, type EncodingGuess, type TextEncodingName } from './encoding.js';
-import { FileTooLargeError, StatementError, TruncatedFileError, UnsupportedFormatError } from './errors.js';
-import type { Cell } from './fields.js';
-import { type ParserOptions, type StatementResult, StatementParser } from './statement-parser.js';
+import { CsvTokenizer } from '../../engines/statement/csv-tokenizer.js';
+import {
+  ChunkDecoder,
+  detectEncoding,
+  type EncodingGuess,
+  type TextEncodingName,
+} from '../../engines/statement/encoding.js';
+import {
+  EmptyStatementError,
+  FileTooLargeError,
+  StatementError,
+  TruncatedFileError,
+  UnsupportedFormatError,
+} from '../../engines/statement/errors.js';
+import type { Cell } from '../../engines/statement/fields.js';
+import {
+  type ParserOptions,
+  type StatementResult,
+  StatementParser,
+} from '../../engines/statement/statement-parser.js';
 import { realignWorkbookReader } from './xlsx-utf8-realign.js';
 
 export interface ReadStatementOptions extends ParserOptions {
@@ -59,7 +74,6 @@ export async function readStatementFile(
     await handle.close();
   }
   if (size === 0) {
-    const { EmptyStatementError } = await import('./errors.js');
     throw new EmptyStatementError(`${basename(path)} is an empty file (0 bytes)`);
   }
   const kind = sniffFormat(head);
