@@ -5,7 +5,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { PERMISSIONS, ROLES } from '../services/access-policy.js';
 
-export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+import { Id } from '../contracts/common.js';
+
+export { Id, Items } from '../contracts/common.js';
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 export const Problem = Type.Object(
@@ -152,6 +154,3 @@ export const SessionParams = Type.Object(
   { id: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
   { additionalProperties: false },
 );
-
-export const Items = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
-  Type.Object({ items: Type.Array(item) });

@@ -16,7 +16,6 @@ import {
   ACTIVE_STATUSES,
   ASSIGNEE_ACTIONS,
   assigneeProblem,
-  type DeadlineState,
   deadlineProblem,
   deadlineState,
   defaultDeadline,
@@ -27,6 +26,7 @@ import {
   taskKind,
   transition,
 } from '../engines/case-task/lifecycle.js';
+import type { TaskDto } from '../contracts/tasks.js';
 import { findCase, insertEvent } from '../repositories/case.repository.js';
 import {
   type CaseTaskView,
@@ -57,34 +57,6 @@ export interface TaskStep {
   /** the outcome (complete), or why (decline, cancel, reschedule) */
   text?: string | undefined;
   dueAt?: string | undefined;
-}
-
-export interface TaskDto {
-  id: number;
-  caseId: number;
-  caseNo: string;
-  scamType: string;
-  caseUnitName: string;
-  /** whether the caller may open the case itself */
-  caseVisible: boolean;
-  kind: TaskKind;
-  title: string;
-  instructions: string;
-  assigneeUnitId: number;
-  assigneeName: string;
-  assigneeNameEn: string;
-  status: TaskStatus;
-  dueAt: string;
-  deadline: DeadlineState;
-  createdBy: string;
-  createdAt: string;
-  acceptedBy: string | null;
-  acceptedAt: string | null;
-  finishedBy: string | null;
-  finishedAt: string | null;
-  outcome: string;
-  /** what the caller may do with it now */
-  actions: TaskAction[];
 }
 
 const STEP_TEXT: Record<TaskAction, { kind: string; verb: string; needsText: boolean }> = {

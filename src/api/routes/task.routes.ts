@@ -1,78 +1,26 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../../context.js';
-import { TASK_KIND_CODES, TASK_KINDS, type TaskAction } from '../../engines/case-task/lifecycle.js';
+import { TASK_KINDS, type TaskAction } from '../../engines/case-task/lifecycle.js';
+import {
+  NewTaskBody,
+  RescheduleBody,
+  TaskCounts,
+  TaskDto,
+  TaskKindDto,
+  TaskStatusSchema,
+  TextBody,
+} from '../../contracts/tasks.js';
 import { Id, IdParams, Items } from '../schemas.js';
 import { actorOf } from '../session-guard.js';
 
 const tags = ['tasks'];
 type IdP = Static<typeof IdParams>;
 
-const Instant = Type.String({
-  minLength: 10,
-  maxLength: 40,
-  description: 'ISO 8601 with offset, e.g. 2026-11-27T18:00:00+08:00',
-});
-const Status = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('accepted'),
-  Type.Literal('done'),
-  Type.Literal('declined'),
-  Type.Literal('cancelled'),
-]);
-const ACTIONS: TaskAction[] = ['accept', 'complete', 'decline', 'cancel', 'reschedule'];
-
-const TaskDto = Type.Object({
-  id: Type.Integer(),
-  caseId: Type.Integer(),
-  caseNo: Type.String(),
-  scamType: Type.String(),
-  caseUnitName: Type.String(),
-  caseVisible: Type.Boolean({ description: 'whether the caller may open the case itself' }),
-  kind: Type.Union(TASK_KIND_CODES.map((k) => Type.Literal(k))),
-  title: Type.String(),
-  instructions: Type.String(),
-  assigneeUnitId: Type.Integer(),
-  assigneeName: Type.String(),
-  assigneeNameEn: Type.String(),
-  status: Status,
-  dueAt: Type.String(),
-  deadline: Type.Union(
-    ['on_time', 'due_soon', 'overdue', 'done_on_time', 'done_late', 'closed'].map((s) => Type.Literal(s)),
-  ),
-  createdBy: Type.String(),
-  createdAt: Type.String(),
-  acceptedBy: Type.Union([Type.String(), Type.Null()]),
-  acceptedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedBy: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  outcome: Type.String(),
-  actions: Type.Array(Type.Union(ACTIONS.map((a) => Type.Literal(a))), {
-    description: 'what the caller may do with the task now',
-  }),
-});
-
-const NewTaskBody = Type.Object(
-  {
-    kind: Type.Union(TASK_KIND_CODES.map((k) => Type.Literal(k))),
-    assigneeUnitId: Id,
-    title: Type.Optional(Type.String({ maxLength: 100 })),
-    instructions: Type.String({ minLength: 2, maxLength: 4000 }),
-    dueAt: Type.Optional(Instant),
-  },
-  { additionalProperties: false },
-);
-
-const TextBody = (description: string) =>
-  Type.Object(
-    { text: Type.String({ minLength: 2, maxLength: 4000, description }) },
-    { additionalProperties: false },
-  );
-
 const InboxQuery = Type.Object(
   {
     unitId: Type.Optional(Id),
-    status: Type.Optional(Type.Union([Type.Literal('active'), Status])),
+    status: Type.Optional(Type.Union([Type.Literal('active'), TaskStatusSchema])),
     overdue: Type.Optional(Type.Boolean()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     beforeId: Type.Optional(Id),
@@ -86,15 +34,7 @@ export async function taskRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
       tags,
       summary: 'The kinds of task a case can give a unit, with default deadlines and the units that do them',
       response: {
-        200: Items(
-          Type.Object({
-            code: Type.String(),
-            name: Type.String(),
-            nameEn: Type.String(),
-            defaultHours: Type.Integer(),
-            unitKinds: Type.Array(Type.String()),
-          }),
-        ),
+        200: Items(TaskKindDto),
       },
     },
     handler: async () => ({ items: TASK_KINDS }),
@@ -151,7 +91,7 @@ export async function taskRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
       summary: 'Open, accepted and overdue tasks received by the units of a subtree',
       querystring: Type.Object({ unitId: Type.Optional(Id) }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ open: Type.Integer(), accepted: Type.Integer(), overdue: Type.Integer() }),
+        200: TaskCounts,
       },
     },
     handler: async (request) =>
@@ -184,10 +124,7 @@ export async function taskRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
       tags,
       summary: 'The case side sets a new deadline, saying why',
       params: IdParams,
-      body: Type.Object(
-        { dueAt: Instant, text: Type.String({ minLength: 2, maxLength: 4000, description: 'the reason' }) },
-        { additionalProperties: false },
-      ),
+      body: RescheduleBody,
       response: { 200: TaskDto },
     },
     handler: async (request) =>

@@ -22,7 +22,8 @@ export const TASK_KIND_CODES = [
 ] as const;
 export type TaskKind = (typeof TASK_KIND_CODES)[number];
 
-export type PoliceUnitKind = 'city' | 'district' | 'station' | 'community';
+export const POLICE_UNIT_KINDS = ['city', 'district', 'station', 'community'] as const;
+export type PoliceUnitKind = (typeof POLICE_UNIT_KINDS)[number];
 
 export interface TaskKindSpec {
   code: TaskKind;
@@ -79,8 +80,10 @@ export const TASK_KINDS: readonly TaskKindSpec[] = [
   },
 ];
 
-export type TaskStatus = 'open' | 'accepted' | 'done' | 'declined' | 'cancelled';
-export type TaskAction = 'accept' | 'complete' | 'decline' | 'cancel' | 'reschedule';
+export const TASK_STATUSES = ['open', 'accepted', 'done', 'declined', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_ACTIONS = ['accept', 'complete', 'decline', 'cancel', 'reschedule'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 /** The states each action starts from, and where it leaves the task. */
 export const TASK_TRANSITIONS: Readonly<
@@ -149,7 +152,15 @@ export function defaultDeadline(kind: TaskKindSpec, now: Date): Date {
   return new Date(now.getTime() + kind.defaultHours * 3600_000);
 }
 
-export type DeadlineState = 'on_time' | 'due_soon' | 'overdue' | 'done_on_time' | 'done_late' | 'closed';
+export const DEADLINE_STATES = [
+  'on_time',
+  'due_soon',
+  'overdue',
+  'done_on_time',
+  'done_late',
+  'closed',
+] as const;
+export type DeadlineState = (typeof DEADLINE_STATES)[number];
 
 /** Where a task stands against its deadline at `now` (finished tasks: against the time they finished). */
 export function deadlineState(

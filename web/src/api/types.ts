@@ -1,5 +1,6 @@
-// Shapes from the HTTP API contract (docs/api or notes/api-contract.md). Kept by hand: the console
-// must not import server code, and the contract is small.
+// Shapes of the HTTP API (its OpenAPI document is served at /api/docs). Where the server keeps a
+// shape in src/contracts/ (TypeBox schemas and pure engine types), the console imports it as a
+// type and nothing of the server's code reaches the browser; the rest is still written here.
 
 export type UnitKind = 'city' | 'district' | 'station' | 'community' | 'bank' | 'payment';
 
@@ -195,50 +196,18 @@ export interface CaseEvent {
 
 export type TraceRule = 'fifo' | 'lifo' | 'libr' | 'prorata';
 
-/** Tasks to units (docs/case-tasks.md). */
-export type TaskStatus = 'open' | 'accepted' | 'done' | 'declined' | 'cancelled';
-export type TaskAction = 'accept' | 'complete' | 'decline' | 'cancel' | 'reschedule';
-export type TaskDeadline = 'on_time' | 'due_soon' | 'overdue' | 'done_on_time' | 'done_late' | 'closed';
-
-export interface TaskKind {
-  code: string;
-  name: string;
-  nameEn: string;
-  defaultHours: number;
-  unitKinds: UnitKind[];
-}
-
-export interface CaseTask {
-  id: number;
-  caseId: number;
-  caseNo: string;
-  scamType: string;
-  caseUnitName: string;
-  caseVisible: boolean;
-  kind: string;
-  title: string;
-  instructions: string;
-  assigneeUnitId: number;
-  assigneeName: string;
-  assigneeNameEn: string;
-  status: TaskStatus;
-  dueAt: string;
-  deadline: TaskDeadline;
-  createdBy: string;
-  createdAt: string;
-  acceptedBy: string | null;
-  acceptedAt: string | null;
-  finishedBy: string | null;
-  finishedAt: string | null;
-  outcome: string;
-  actions: TaskAction[];
-}
-
-export interface TaskCounts {
-  open: number;
-  accepted: number;
-  overdue: number;
-}
+/** Tasks to units (docs/case-tasks.md): the server's own contract, imported as types only. */
+export type {
+  NewTaskBody as NewTask,
+  TaskCounts,
+  TaskDto as CaseTask,
+  TaskKindDto as TaskKind,
+} from '../../../src/contracts/tasks.js';
+export type {
+  DeadlineState as TaskDeadline,
+  TaskAction,
+  TaskStatus,
+} from '../../../src/engines/case-task/lifecycle.js';
 
 export type AccountState =
   | 'new'

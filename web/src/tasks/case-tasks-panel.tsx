@@ -13,7 +13,7 @@ import { TaskTable } from './task-table.js';
 import { announceTaskChange, tasksApi } from './tasks-api.js';
 
 interface NewTaskForm {
-  kind: string;
+  kind: CaseTask['kind'];
   assigneeUnitId: number;
   title?: string;
   instructions: string;
@@ -27,7 +27,7 @@ function markFit(
 ): (UnitTreeNode & { disabled: boolean })[] {
   return nodes.map((n) => ({
     ...n,
-    disabled: kind === undefined || !kind.unitKinds.includes(n.unit.kind),
+    disabled: kind === undefined || !(kind.unitKinds as readonly string[]).includes(n.unit.kind),
     children: markFit(n.children, kind),
   }));
 }

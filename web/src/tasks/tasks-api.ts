@@ -1,14 +1,6 @@
 /** The task endpoints (docs/case-tasks.md). */
 import { api } from '../api/client.js';
-import type { CaseTask, Items, TaskAction, TaskCounts, TaskKind, TaskStatus } from '../api/types.js';
-
-export interface NewTask {
-  kind: string;
-  assigneeUnitId: number;
-  title?: string;
-  instructions: string;
-  dueAt?: string;
-}
+import type { CaseTask, Items, NewTask, TaskAction, TaskCounts, TaskKind, TaskStatus } from '../api/types.js';
 
 export type InboxFilter = 'active' | 'overdue' | TaskStatus | 'all';
 
