@@ -2,6 +2,9 @@
 // shape in src/contracts/ (TypeBox schemas and pure engine types), the console imports it as a
 // type and nothing of the server's code reaches the browser; the rest is still written here.
 
+import type { AccountState } from '../../../src/engines/disposal/policy.js';
+import type { TraceRule } from '../../../src/engines/tracing/types.js';
+
 export type UnitKind = 'city' | 'district' | 'station' | 'community' | 'bank' | 'payment';
 
 export interface Unit {
@@ -194,7 +197,7 @@ export interface CaseEvent {
   detail: unknown;
 }
 
-export type TraceRule = 'fifo' | 'lifo' | 'libr' | 'prorata';
+export type { TraceRule };
 
 /** Tasks to units (docs/case-tasks.md): the server's own contract, imported as types only. */
 export type {
@@ -209,15 +212,7 @@ export type {
   TaskStatus,
 } from '../../../src/engines/case-task/lifecycle.js';
 
-export type AccountState =
-  | 'new'
-  | 'queried'
-  | 'stop-paid'
-  | 'frozen'
-  | 'released'
-  | 'cashed-out'
-  | 'excluded'
-  | 'trail-ended';
+export type { AccountState };
 
 export type SinkKind = 'cash' | 'merchant' | 'exchange' | 'out-of-scope';
 
