@@ -37,6 +37,16 @@ export const DEMO_SCENARIO: Scenario = {
   ],
 };
 
+/**
+ * The demo's world for a run starting at `start`: the same story (gang shape, victims, amounts) with
+ * a seed of its own, so every start of `npm start` on the same database meets new people and new
+ * mule accounts. With one fixed seed, a restart re-filed the same victims against the same account
+ * numbers, and the new cases were linked to the last run's, whose simulated banks no longer exist.
+ */
+export function demoScenario(start: number): Scenario {
+  return { ...DEMO_SCENARIO, seed: DEMO_SCENARIO.seed + (Math.floor(start / 60_000) % 1_000_000) };
+}
+
 const REPORT_DELAY_MS = 60_000;
 const VICTIM_UNIT = 'WH-JA-DZ-01';
 const REPORTER = 'duty';
@@ -59,8 +69,8 @@ export async function startDemoWorld(
   ctx: LeveeContext,
   options: { callbackUrl: string; speed?: number; start?: number; scenario?: Scenario },
 ): Promise<DemoWorld> {
-  const scenario = options.scenario ?? DEMO_SCENARIO;
   const start = options.start ?? Date.now();
+  const scenario = options.scenario ?? demoScenario(start);
   const sim = await startSimServer({
     scenario,
     start,
