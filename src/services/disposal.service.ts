@@ -20,6 +20,7 @@ import {
   type DisposalAction,
   type DisposalPolicy,
   decideActions,
+  nextTimedAction,
   onwardAccounts,
 } from '../engines/disposal/policy.js';
 import { compileLedger } from '../engines/tracing/index.js';
@@ -92,6 +93,8 @@ export class DisposalService {
   /** When each case's last run ended, performance.now(). */
   private readonly lastRunEnd = new Map<number, number>();
   private readonly settled = new Set<() => void>();
+  /** Per case: when a hold of it enters its renewal window (clock ms), from its last run. */
+  private readonly timedDue = new Map<number, number>();
   private gate: DisposalGate | undefined;
   /** Per case: its linked cases and each account's victims' money, from the last snapshot. */
   private readonly lastView = new Map<
@@ -187,6 +190,42 @@ export class DisposalService {
     this.rechecks.set(caseId, timer);
   }
 
+  /**
+   * Examine the cases whose holds have reached their renewal window (`nextTimedAction`): without
+   * this, a case nobody and nothing touched for two days would let its stop-payments lapse.
+   * Returns how many cases it woke.
+   */
+  wakeTimedCases(): number {
+    const now = this.clock.now().getTime();
+    let woken = 0;
+    for (const [caseId, at] of this.timedDue)
+      if (at <= now) {
+        this.timedDue.delete(caseId);
+        this.schedule(caseId);
+        woken++;
+      }
+    return woken;
+  }
+
+  /**
+   * Keep holds alive while the process runs: examine every case under automation once (what a
+   * restart forgot, and each case's next renewal time), then wake cases as their renewal windows
+   * open, checking every `everyMs` of wall time. Returns a function that stops it.
+   */
+  async watchDeadlines(everyMs = 60_000): Promise<() => void> {
+    const open = await this.db
+      .selectFrom('fraud_case')
+      .select('id')
+      .where('automation', '=', 'running')
+      .where('status', '=', 'open')
+      .orderBy('id')
+      .execute();
+    for (const { id } of open) this.schedule(id);
+    const timer = setInterval(() => this.wakeTimedCases(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Resolves when no case is being examined (tests and the benchmark wait on it). */
   idle(): Promise<void> {
     if (this.running.size === 0) return Promise.resolve();
@@ -209,10 +248,14 @@ export class DisposalService {
     if (found?.automation !== 'running' || found.status !== 'open') {
       this.lastView.delete(caseId);
       this.holdIds.delete(caseId);
+      this.timedDue.delete(caseId);
       return [];
     }
     const snapshots = await this.snapshots(caseId);
     const now = this.clock.now().getTime();
+    const due = nextTimedAction(snapshots, this.policy, now);
+    if (due === null) this.timedDue.delete(caseId);
+    else this.timedDue.set(caseId, due);
     const chasing = this.lastView.get(caseId)?.chasing ?? false;
     let actions = decideActions(snapshots, this.policy, now, { chasing });
     // What waits while the case is chasing goes out when the chase's answers come (each one

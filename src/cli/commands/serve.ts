@@ -40,6 +40,8 @@ export function registerServeCommand(program: Command): void {
         : undefined;
       const { startGateway } = await import('../../gateway/runtime.js');
       const gateway = await startGateway(ctx);
+      // Holds are renewed on time even in a case where nothing else happens.
+      const stopDeadlineWatch = await ctx.disposal.watchDeadlines();
       const lines = [
         `Levee is listening on ${address}  (database: ${ctx.store.displayUrl})`,
         `  console:  ${address}/`,
@@ -61,6 +63,7 @@ export function registerServeCommand(program: Command): void {
       }
       process.stdout.write(`${lines.join('\n')}\n`);
       const stop = async () => {
+        stopDeadlineWatch();
         await demo?.stop();
         await gateway.stop();
         await app.close();

@@ -22,7 +22,8 @@
  *    while the account's frozen total stays within `autoFreezeMax`, above it only once an analyst
  *    confirms;
  * 6. holds about to lapse are renewed: a stop-payment at most twice, `renewStopHoursBefore` its
- *    end; a freeze extended `extendFreezeDaysBefore` its end;
+ *    end; a freeze extended `extendFreezeDaysBefore` its end — on time even when nothing else
+ *    happens in the case (`nextTimedAction` says when the service must wake it);
  * 7. an account answered with no onward movement and nothing left is marked trail-ended.
  * A stop-payment that comes back holding nothing after the last detail answer, where the trace
  * still locates the victims' money, means the money moved in between: the account is asked for its
@@ -282,6 +283,38 @@ export function decideActions(
     }
   }
   return actions;
+}
+
+/**
+ * When the policy will next have something to do because time passed rather than because an
+ * answer came: the earliest instant after `now` at which a hold in place enters its renewal window
+ * (a stop-payment with renewals left, `renewStopHoursBefore` its end; a freeze,
+ * `extendFreezeDaysBefore` its end). Null when no hold will need renewing. A case with no events
+ * for two days must still renew its stop-payments, so the service wakes the case at this instant.
+ * Holds already in their window are left out: the run that saw them acted, or waits on a request
+ * whose answer will wake the case anyway.
+ */
+export function nextTimedAction(
+  accounts: readonly AccountSnapshot[],
+  policy: DisposalPolicy,
+  now: number,
+): number | null {
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (at: number) => {
+    if (at > now && at < next) next = at;
+  };
+  for (const a of accounts) {
+    if (
+      a.stopped > 0 &&
+      a.stopExpiresAt !== null &&
+      a.stopRenewalsUsed < policy.maxStopRenewals &&
+      !a.pending.has('renew-stop-payment')
+    )
+      consider(a.stopExpiresAt - policy.renewStopHoursBefore * HOUR);
+    if (a.frozen > 0 && a.freezeExpiresAt !== null && !a.pending.has('extend-freeze'))
+      consider(a.freezeExpiresAt - policy.extendFreezeDaysBefore * 24 * HOUR);
+  }
+  return Number.isFinite(next) ? next : null;
 }
 
 export interface Outflow {

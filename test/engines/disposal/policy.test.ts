@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type AccountSnapshot, DEFAULT_POLICY, decideActions } from '../../../src/engines/disposal/policy.js';
+import {
+  type AccountSnapshot,
+  DEFAULT_POLICY,
+  decideActions,
+  nextTimedAction,
+} from '../../../src/engines/disposal/policy.js';
 import { HOUR, NOW, snapshot } from './_snapshot.js';
 
 const account = snapshot;
@@ -81,5 +86,42 @@ describe('disposal policy', () => {
     expect(
       kinds(account({ detailQueried: true, detailAnsweredNoOutflow: true, located: 0, state: 'queried' })),
     ).toEqual(['trail-ended']);
+  });
+});
+
+describe('the next time-driven action', () => {
+  const stopped = (overrides: Partial<AccountSnapshot> = {}) =>
+    account({ detailQueried: true, stopped: 5, stopExpiresAt: NOW + 48 * HOUR, ...overrides });
+
+  it('is the start of the earliest renewal window still ahead, and then the policy acts', () => {
+    const accounts = [
+      stopped({ key: 'a', stopExpiresAt: NOW + 40 * HOUR }),
+      stopped({ key: 'b', stopExpiresAt: NOW + 30 * HOUR }),
+      account({ key: 'c', state: 'frozen', frozen: 5, freezeExpiresAt: NOW + 180 * 24 * HOUR }),
+    ];
+    const at = nextTimedAction(accounts, DEFAULT_POLICY, NOW);
+    expect(at).toBe(NOW + (30 - DEFAULT_POLICY.renewStopHoursBefore) * HOUR);
+    // nothing is due a moment before it, the renewal of b is due at it
+    const renewals = (t: number) =>
+      decideActions(accounts, DEFAULT_POLICY, t)
+        .filter((x) => x.kind === 'renew-stop-payment')
+        .map((x) => x.key);
+    expect(renewals(at! - 1)).toEqual([]);
+    expect(renewals(at!)).toEqual(['b']);
+  });
+
+  it('counts freezes, and leaves out holds with no renewal left, already renewing, or already in their window', () => {
+    const frozen = account({ state: 'frozen', frozen: 5, freezeExpiresAt: NOW + 180 * 24 * HOUR });
+    expect(nextTimedAction([frozen], DEFAULT_POLICY, NOW)).toBe(
+      NOW + (180 - DEFAULT_POLICY.extendFreezeDaysBefore) * 24 * HOUR,
+    );
+    expect(
+      nextTimedAction([stopped({ stopRenewalsUsed: DEFAULT_POLICY.maxStopRenewals })], DEFAULT_POLICY, NOW),
+    ).toBe(null);
+    expect(
+      nextTimedAction([stopped({ pending: new Set(['renew-stop-payment'] as const) })], DEFAULT_POLICY, NOW),
+    ).toBe(null);
+    expect(nextTimedAction([stopped({ stopExpiresAt: NOW + HOUR })], DEFAULT_POLICY, NOW)).toBe(null);
+    expect(nextTimedAction([account()], DEFAULT_POLICY, NOW)).toBe(null);
   });
 });
