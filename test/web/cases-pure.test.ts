@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseDetail } from '../../web/src/api/types.js';
 import { fieldPath, remaining } from '../../web/src/cases/case-format.js';
-import { graphFromReport, stateCounts, toFlowModel } from '../../web/src/cases/graph-model.js';
+import { graphFromReport, shapeOf, stateCounts, toFlowModel } from '../../web/src/cases/graph-model.js';
 import { formatFen, formatYuan, parseYuanToFen } from '../../web/src/cases/money.js';
 
 describe('yuan to fen', () => {
@@ -111,5 +111,48 @@ describe('money-flow model', () => {
       rule: 'fifo',
     });
     expect(model.edges).toEqual([]);
+  });
+});
+
+describe('graph shape (what a new layout depends on)', () => {
+  const model = (edges: [string, string, string][], states: string[]) => ({
+    nodes: ['V1', 'A', 'B'].map((id, i) => ({
+      id,
+      kind: (i === 0 ? 'victim' : 'account') as 'victim' | 'account',
+      level: i,
+      title: id,
+      subtitle: '',
+      state: states[i] ?? 'new',
+      sink: null,
+      amount: 100 * i,
+    })),
+    edges: edges.map(([id, source, target]) => ({ id, source, target, amount: 5, time: '' })),
+    levels: 2,
+  });
+
+  it('stays the same when only states and amounts change, so the drawing is updated in place', () => {
+    const before = model([['t1', 'V1', 'A']], ['victim', 'queried', 'new']);
+    const after = model([['t1', 'V1', 'A']], ['victim', 'frozen', 'stop-paid']);
+    after.edges[0]!.amount = 999;
+    expect(shapeOf(after)).toBe(shapeOf(before));
+  });
+
+  it('changes when a transfer or an account appears, so the graph is laid out again', () => {
+    const before = model([['t1', 'V1', 'A']], []);
+    expect(
+      shapeOf(
+        model(
+          [
+            ['t1', 'V1', 'A'],
+            ['t2', 'A', 'B'],
+          ],
+          [],
+        ),
+      ),
+    ).not.toBe(shapeOf(before));
+    expect(shapeOf(model([['t1', 'V1', 'B']], []))).not.toBe(shapeOf(before));
+    const fewer = model([['t1', 'V1', 'A']], []);
+    fewer.nodes.pop();
+    expect(shapeOf(fewer)).not.toBe(shapeOf(before));
   });
 });

@@ -115,6 +115,13 @@ export function graphFromReport(detail: CaseDetail, institutionName: (code: stri
 }
 
 /** How many accounts are in each state (for the legend). */
+/** Who is in the graph and who paid whom: what a layout depends on (states and amounts do not). */
+export function shapeOf(model: FlowModel): string {
+  const nodes = model.nodes.map((n) => n.id).join('\u0001');
+  const edges = model.edges.map((e) => `${e.id}\u0002${e.source}\u0002${e.target}`).join('\u0001');
+  return `${nodes}\u0000${edges}`;
+}
+
 export function stateCounts(model: FlowModel): Map<string, number> {
   const counts = new Map<string, number>();
   for (const n of model.nodes) if (n.kind === 'account') counts.set(n.state, (counts.get(n.state) ?? 0) + 1);

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n-context.js';
 import { BRAND_DARK } from '../theme.js';
 import type { FlowModel, FlowNode } from './graph-model.js';
-import { stateCounts } from './graph-model.js';
+import { shapeOf, stateCounts } from './graph-model.js';
 import { ACCOUNT_STATES, codeLabel, STATE_COLOURS } from './labels.js';
 import { formatYuan } from './money.js';
 
@@ -59,6 +59,8 @@ export function MoneyFlowGraph({
   selectRef.current = onSelect;
   const [lib, setLib] = useState<G6 | null>(null);
   const [drawn, setDrawn] = useState(false);
+  /** The nodes and edges the current layout was made for (see shapeOf). */
+  const drawnShape = useRef<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -95,6 +97,7 @@ export function MoneyFlowGraph({
     graphRef.current = graph;
     return () => {
       graphRef.current = null;
+      drawnShape.current = null;
       graph.destroy();
     };
   }, [lib]);
@@ -150,7 +153,7 @@ export function MoneyFlowGraph({
         },
       },
     });
-    graph.setData({
+    const data = {
       nodes: model.nodes.map((n) => {
         const c = colours(n);
         const stateText =
@@ -179,7 +182,20 @@ export function MoneyFlowGraph({
         target: e.target,
         data: { label: formatYuan(e.amount), width: edgeWidth(e.amount, maxAmount) },
       })),
-    });
+    };
+    // Events during a live chase mostly change states and amounts, not who paid whom: then the
+    // drawing is updated in place (no new layout, the user's pan and zoom kept). Only a new account
+    // or transfer lays the graph out again.
+    const shape = shapeOf(model);
+    if (drawnShape.current === shape) {
+      graph.updateNodeData(data.nodes);
+      graph.updateEdgeData(data.edges);
+      void graph.draw().catch(() => {
+        // destroyed meanwhile: nothing to draw
+      });
+      return;
+    }
+    graph.setData(data);
     let live = true;
     void graph
       .render()
@@ -187,6 +203,7 @@ export function MoneyFlowGraph({
         if (!live) return;
         await graph.fitView({ when: 'overflow', direction: 'both' });
         await graph.fitCenter();
+        drawnShape.current = shape;
         setDrawn(true);
       })
       .catch(() => {
