@@ -490,15 +490,48 @@ export class DisposalService {
             .where('account', '=', request.account)
             .executeTakeFirst()
         : undefined;
-      if (feedback.result === 'rejected') {
-        await insertEvent(trx, {
+      // Every answer leaves one timeline entry by its institution, naming the request.
+      const answerEvent = (kind: string, summary: string) =>
+        insertEvent(trx, {
           case_id: caseId,
           at,
-          kind: `answer.${feedback.type}.rejected`,
+          kind,
           actor: request.institution_code,
-          summary: `${labelOf(feedback.type)}被拒绝（${where}）：${feedback.rejection?.code ?? ''} ${feedback.rejection?.message ?? ''}`,
+          summary,
           detail: JSON.stringify({ requestId: request.request_id }),
         });
+      // A detail answer and a standing query's report both bring movements: new case-ledger
+      // transfers (the next level appears), the balance, and the next level pushed at once.
+      const movements = async (
+        found: NonNullable<typeof account>,
+        detail: TransactionQueryResult,
+        options: { opening: boolean; state: string; summary: (added: number) => string; kind: string },
+      ) => {
+        const added = await this.recordDetail(
+          trx,
+          caseId,
+          request.institution_code,
+          found.account,
+          found.holder_name,
+          found.level,
+          detail,
+          request.request_id,
+          at,
+          options.opening,
+        );
+        await trx
+          .updateTable('case_account')
+          .set({ balance: detail.balance, state: options.state, updated_at: at })
+          .where('id', '=', found.id)
+          .execute();
+        await answerEvent(options.kind, options.summary(added));
+        pushed.push(...(await this.pushOnward(trx, caseId, found, detail.transfers as DetailMovement[])));
+      };
+      if (feedback.result === 'rejected') {
+        await answerEvent(
+          `answer.${feedback.type}.rejected`,
+          `${labelOf(feedback.type)}被拒绝（${where}）：${feedback.rejection?.code ?? ''} ${feedback.rejection?.message ?? ''}`,
+        );
         if (account && feedback.rejection?.code === 'ACCOUNT_NOT_FOUND')
           await trx
             .updateTable('case_account')
@@ -511,68 +544,29 @@ export class DisposalService {
         case 'transaction-query': {
           const body = feedback.body as TransactionQueryResult | undefined;
           if (!body || !account) break;
-          const added = await this.recordDetail(
-            trx,
-            caseId,
-            request.institution_code,
-            account.account,
-            account.holder_name,
-            account.level,
-            body,
-            request.request_id,
-            at,
-          );
-          await trx
-            .updateTable('case_account')
-            .set({
-              balance: body.balance,
-              state: account.state === 'new' ? 'queried' : account.state,
-              updated_at: at,
-            })
-            .where('id', '=', account.id)
-            .execute();
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
+          await movements(account, body, {
+            opening: true,
+            state: account.state === 'new' ? 'queried' : account.state,
             kind: 'answer.transaction-query',
-            actor: request.institution_code,
-            summary: `明细反馈（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}`,
-            detail: JSON.stringify({ requestId: request.request_id }),
+            summary: (added) =>
+              `明细反馈（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}`,
           });
-          pushed.push(...(await this.pushOnward(trx, caseId, account, body.transfers as DetailMovement[])));
           break;
         }
         case 'subscription-report': {
-          // A standing query reporting movements since its last report: the same as a detail answer
-          // for the case ledger (money leaving for the next level, more money arriving).
           const body = feedback.body as SubscriptionReport | undefined;
           if (!body || !account) break;
-          const added = await this.recordDetail(
-            trx,
-            caseId,
-            request.institution_code,
-            account.account,
-            account.holder_name,
-            account.level,
+          await movements(
+            account,
             { ...body, name: account.holder_name, from: at, to: at },
-            request.request_id,
-            at,
-            false,
+            {
+              opening: false,
+              state: account.state,
+              kind: 'answer.subscription-report',
+              summary: (added) =>
+                `动态报告第${body.reportNumber}次（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}，可用 ${yuan(body.availableBalance)}`,
+            },
           );
-          await trx
-            .updateTable('case_account')
-            .set({ balance: body.balance, updated_at: at })
-            .where('id', '=', account.id)
-            .execute();
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: 'answer.subscription-report',
-            actor: request.institution_code,
-            summary: `动态报告第${body.reportNumber}次（${where}）：${body.transfers.length} 笔交易，新增 ${added} 笔，余额 ${yuan(body.balance)}，可用 ${yuan(body.availableBalance)}`,
-            detail: JSON.stringify({ requestId: request.request_id }),
-          });
-          pushed.push(...(await this.pushOnward(trx, caseId, account, body.transfers as DetailMovement[])));
           break;
         }
         case 'stop-payment':
@@ -608,25 +602,14 @@ export class DisposalService {
               .execute();
           }
           const prior = body?.priorHolds?.length ? `，另有 ${body.priorHolds.length} 项他方在先措施` : '';
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: `answer.${feedback.type}`,
-            actor: request.institution_code,
-            summary: `${labelOf(feedback.type)}${feedback.result === 'partially-executed' ? '部分' : ''}执行（${where}）：${body ? `${frozen ? '冻结' : '止付'} ${yuan(body.heldAmount)}，余额 ${yuan(body.balance)}，至 ${body.expiresAt}` : ''}${prior}`,
-            detail: JSON.stringify({ requestId: request.request_id }),
-          });
+          await answerEvent(
+            `answer.${feedback.type}`,
+            `${labelOf(feedback.type)}${feedback.result === 'partially-executed' ? '部分' : ''}执行（${where}）：${body ? `${frozen ? '冻结' : '止付'} ${yuan(body.heldAmount)}，余额 ${yuan(body.balance)}，至 ${body.expiresAt}` : ''}${prior}`,
+          );
           break;
         }
         default:
-          await insertEvent(trx, {
-            case_id: caseId,
-            at,
-            kind: `answer.${feedback.type}`,
-            actor: request.institution_code,
-            summary: `${labelOf(feedback.type)}反馈（${where}）`,
-            detail: JSON.stringify({ requestId: request.request_id }),
-          });
+          await answerEvent(`answer.${feedback.type}`, `${labelOf(feedback.type)}反馈（${where}）`);
       }
     });
     this.gateway.kick(pushed);
@@ -816,7 +799,11 @@ export class DisposalService {
     if (ids.length > 0) this.events.publish(caseId, 'timeline', 'requests', 'graph');
   }
 
-  /** Turn a detail answer into case-ledger transfers; returns how many were new. */
+  /**
+   * Turn a detail answer into case-ledger transfers; returns how many were new. `opening`: a detail
+   * query's window, whose first movement tells what the account held before it (a standing query's
+   * report starts mid-stream and tells nothing of the kind).
+   */
   private async recordDetail(
     trx: Db,
     caseId: number,
