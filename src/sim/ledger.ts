@@ -344,6 +344,10 @@ export class Ledger {
   private absorb(account: number, at: number): void {
     const wanting = this.wantingByAccount.get(account);
     if (!wanting) return;
+    // No free money: no hold takes any, and the walk would only skip them all (a drained mule
+    // account collects hundreds of unfilled holds; every hold and credit walked them). Ended and
+    // full ones are dropped by the next walk that has money to hand out.
+    if ((this.balance[account] as number) - (this.held[account] as number) <= 0) return;
     let kept = 0;
     let spent = false;
     for (const hold of wanting) {
