@@ -7,7 +7,13 @@
 import { ProtocolError, RequestValidationError, SignatureError } from './errors.js';
 import { ReplayGuard } from './replay-guard.js';
 import type { Feedback } from './schemas.js';
-import { type HeaderBag, type Keyring, verifySignature } from './signing.js';
+import {
+  type HeaderBag,
+  type Keyring,
+  type SignatureFields,
+  verifySignature,
+  verifySignatureAsync,
+} from './signing.js';
 import { validateFeedbackOrBatch } from './validate.js';
 
 export interface ReceivedHttp {
@@ -39,7 +45,16 @@ export class CallbackVerifier {
    * one signature, timestamp and nonce for the whole body.
    */
   verifyAll(input: ReceivedHttp): { batch: boolean; items: Feedback[] } {
-    const fields = verifySignature(this.keyring, input);
+    return this.accept(input, verifySignature(this.keyring, input));
+  }
+
+  /** `verifyAll` with the signature checked off the event loop (see `verifySignatureAsync`). */
+  async verifyAllAsync(input: ReceivedHttp): Promise<{ batch: boolean; items: Feedback[] }> {
+    return this.accept(input, await verifySignatureAsync(this.keyring, input));
+  }
+
+  /** The rest once the signature holds: the nonce is new, the body is feedback of the signer. */
+  private accept(input: ReceivedHttp, fields: SignatureFields): { batch: boolean; items: Feedback[] } {
     this.replay.check(fields.keyId, fields.timestamp, fields.nonce);
     let json: unknown;
     try {

@@ -206,14 +206,13 @@ export interface SignatureFields {
   idempotencyKey: string | undefined;
 }
 
-/**
- * Check the signature of a received request against `keyring`. Returns the parsed signature
- * fields (for the replay guard); throws SignatureError. Does not check time or nonce reuse.
- */
-export function verifySignature(
+type SignedMessage = { method: string; path: string; headers: HeaderBag; body: string | Uint8Array };
+
+/** The headers' fields checked for form, the key looked up and the canonical string to verify. */
+function toVerify(
   keyring: Keyring,
-  input: { method: string; path: string; headers: HeaderBag; body: string | Uint8Array },
-): SignatureFields {
+  input: SignedMessage,
+): { fields: SignatureFields; key: KeyObject; canonical: Buffer; signature: Buffer } {
   const keyId = header(input.headers, HEADERS.keyId);
   const timestampText = header(input.headers, HEADERS.timestamp);
   const nonce = header(input.headers, HEADERS.nonce);
@@ -238,12 +237,45 @@ export function verifySignature(
     idempotencyKey: idempotencyKey ?? '',
     body: input.body,
   });
+  return {
+    fields: { keyId, timestamp: Number(timestampText), nonce, idempotencyKey },
+    key,
+    canonical: Buffer.from(canonical, 'utf8'),
+    signature: Buffer.from(signature, 'base64'),
+  };
+}
+
+const mismatch = () => new SignatureError('SIGNATURE_INVALID', 'the signature does not match the request');
+
+/**
+ * Check the signature of a received request against `keyring`. Returns the parsed signature
+ * fields (for the replay guard); throws SignatureError. Does not check time or nonce reuse.
+ */
+export function verifySignature(keyring: Keyring, input: SignedMessage): SignatureFields {
+  const { fields, key, canonical, signature } = toVerify(keyring, input);
   let ok = false;
   try {
-    ok = verify(null, Buffer.from(canonical, 'utf8'), key, Buffer.from(signature, 'base64'));
+    ok = verify(null, canonical, key, signature);
   } catch {
     ok = false;
   }
-  if (!ok) throw new SignatureError('SIGNATURE_INVALID', 'the signature does not match the request');
-  return { keyId, timestamp: Number(timestampText), nonce, idempotencyKey };
+  if (!ok) throw mismatch();
+  return fields;
+}
+
+/**
+ * `verifySignature` with the Ed25519 check on libuv's thread pool: the caller's event loop spends
+ * ~25 µs on it instead of ~120 µs (what a server receiving many signed messages spends most on).
+ */
+export async function verifySignatureAsync(keyring: Keyring, input: SignedMessage): Promise<SignatureFields> {
+  const { fields, key, canonical, signature } = toVerify(keyring, input);
+  const ok = await new Promise<boolean>((resolve) => {
+    try {
+      verify(null, canonical, key, signature, (error, valid) => resolve(!error && valid));
+    } catch {
+      resolve(false);
+    }
+  });
+  if (!ok) throw mismatch();
+  return fields;
 }
