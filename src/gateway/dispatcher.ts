@@ -37,7 +37,10 @@ import { TokenBuckets } from './token-buckets.js';
 const EXCHANGES_PER_INSTITUTION = 2;
 
 export interface DispatcherOptions {
-  /** Requests leased per poll. */
+  /**
+   * Most requests leased per round (256). A round runs once per turn of a busy event loop: at
+   * 64 a backlog at 2,000 requests/s was leased more slowly than it grew.
+   */
   readonly batch?: number;
   /** How long a lease lasts beyond the request's own timeout, ms. */
   readonly leaseMarginMs?: number;
@@ -145,7 +148,7 @@ export class Dispatcher {
   ) {
     this.owner = options.owner ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.opts = {
-      batch: options.batch ?? 64,
+      batch: options.batch ?? 256,
       leaseMarginMs: options.leaseMarginMs ?? 5_000,
       pollMs: options.pollMs ?? 250,
       maxAttempts: options.maxAttempts ?? 12,
