@@ -282,6 +282,9 @@ export class DisposalService {
   private async write(trx: Db, caseId: number, actions: readonly DisposalAction[]): Promise<number[]> {
     const at = this.clock.now().toISOString();
     const enqueued: number[] = [];
+    const caseUnit = (
+      await trx.selectFrom('fraud_case').select('unit_id').where('id', '=', caseId).executeTakeFirst()
+    )?.unit_id;
     const urgent = (a: DisposalAction) => (a.kind === 'stop-payment' || a.kind === 'freeze' ? 0 : 1);
     const ordered = [...actions].sort((x, y) => urgent(x) - urgent(y));
     for (const action of ordered) {
@@ -320,6 +323,25 @@ export class DisposalService {
           renews: 'holdRequestId' in draft ? draft.holdRequestId : undefined,
         });
         enqueued.push(result.id);
+        // A stop-payment or a freeze of someone's account is an act of the centre even when the
+        // automation decides it: audited like a person's, with the policy's reason.
+        await this.audit.record(trx, {
+          userId: null,
+          username: 'automation',
+          unitId: caseUnit ?? null,
+          action: `disposal.${draft.type}`,
+          targetType: 'gateway_request',
+          targetId: result.requestId,
+          ip: 'local',
+          reason: action.reason,
+          detail: {
+            caseId,
+            institution: action.institution,
+            account: action.account,
+            amount: action.amount ?? null,
+            policy: action.kind,
+          },
+        });
         await insertEvent(trx, {
           case_id: caseId,
           at,

@@ -39,4 +39,28 @@ describe('stop-payments are renewed on time in a case where nothing happens', ()
     await c.t.ctx.disposal.idle();
     expect(await renewals()).toHaveLength(1);
   });
+
+  it('audits what the automation sent, with the policy’s reason', async () => {
+    const rows = await c.t.ctx.store.db
+      .selectFrom('audit_log')
+      .select(['username', 'action', 'target_id', 'reason', 'detail'])
+      .where('username', '=', 'automation')
+      .orderBy('id')
+      .execute();
+    const byTarget = new Map(rows.map((r) => [r.target_id, r]));
+    const stop = byTarget.get(c.stopId);
+    expect(stop).toMatchObject({ action: 'disposal.stop-payment' });
+    expect(JSON.parse(stop!.detail)).toMatchObject({
+      caseId: c.caseId,
+      institution: 'ICBC',
+      policy: 'stop-payment',
+    });
+    const [renewal] = await renewals();
+    expect(byTarget.get(renewal!.request_id)).toMatchObject({ action: 'disposal.stop-payment-renewal' });
+    expect(byTarget.get(renewal!.request_id)!.reason).toMatch(/续止付/);
+    // every request the automation queued has its row
+    const automated = (await c.requests()).map((r) => r.request_id);
+    expect(automated.every((id) => byTarget.has(id))).toBe(true);
+    expect(await c.t.ctx.audit.verify(c.t.ctx.store.db)).toMatchObject({ ok: true });
+  });
 });
