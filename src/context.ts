@@ -69,7 +69,7 @@ export async function createContext(
   const cases = new CaseService(store.db, audit, clock, events);
   const tasks = new CaseTaskService(store.db, audit, clock, events, config.timeZone);
   const analysis = new CaseAnalysisService(store.db);
-  const gateway = new GatewayService(store.db, clock, logger);
+  const gateway = new GatewayService(store.db, store.capabilities, clock, logger);
   const gatewayAccess = new GatewayAccessService(store.db, gateway, audit, events, clock);
   const disposal = new DisposalService(store.db, gateway, analysis, audit, events, clock, logger);
   disposal.attach(cases);

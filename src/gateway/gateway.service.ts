@@ -34,6 +34,7 @@ import {
   updateAnswered,
   type AnsweredChanges,
 } from '../repositories/gateway.repository.js';
+import type { Capabilities } from '../storage/database.js';
 import type { Database, GatewayRequestRow, GatewayState } from '../storage/schema.js';
 import { MicroBatch } from './micro-batch.js';
 
@@ -84,6 +85,7 @@ export class GatewayService {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly caps: Capabilities,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -529,6 +531,7 @@ export class GatewayService {
       // One write per request with its last answer's changes, in id order (`order` was).
       await updateAnswered(
         trx,
+        this.caps,
         [...answered].map(([id, changes]) => ({ id, changes })),
       );
       await setFeedbackBodies(trx, notAnswers);

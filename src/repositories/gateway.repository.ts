@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type QueryResult, SqliteAdapter, sql } from 'kysely';
+import { type Compilable, CompiledQuery, type QueryResult, sql } from 'kysely';
 import type { Insertable } from 'kysely';
 import type { Capabilities } from '../storage/database.js';
 import type { GatewayRequestRow, GatewayRequestTable, GatewayState } from '../storage/schema.js';
@@ -337,18 +337,39 @@ export type AnsweredChanges = Pick<
 >;
 
 /**
- * Store the answers of many requests (one entry per request, in id order). SQLite: one
- * `UPDATE … FROM (VALUES …)` statement — on SQLite building and running a statement per row cost
- * more than the writes. PostgreSQL: one statement per row in id order, so two transactions lock
- * rows in one order and never deadlock (an UPDATE … FROM locks in the join's order).
+ * Store the answers of many requests (one entry per request, in id order), one statement for
+ * all. SQLite: `UPDATE … FROM (VALUES …)` — building and running a statement per row cost more
+ * than the writes. PostgreSQL: `UPDATE … FROM unnest(arrays)`, its rows locked first in id order
+ * (an UPDATE … FROM locks in the join's order, and two transactions locking in different orders
+ * deadlock); a statement per row was a round trip per answer, most of a feedback transaction.
  */
 export async function updateAnswered(
   db: Db,
+  caps: Capabilities,
   rows: readonly { id: number; changes: AnsweredChanges }[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter) || rows.length === 1) {
-    for (const { id, changes } of rows) await updateRequest(db, id, changes);
+  if (rows.length === 1) {
+    await updateRequest(db, rows[0]!.id, rows[0]!.changes);
+    return;
+  }
+  if (caps.rowLocks) {
+    const column = <K extends keyof AnsweredChanges>(k: K) => rows.map((r) => r.changes[k]);
+    const ids = rows.map((r) => r.id);
+    await sql`update gateway_request as r set state = v.state, result = v.result, feedback = v.feedback,
+      held_amount = v.held_amount, deadline_at = v.deadline_at, last_error = v.last_error,
+      executed_at = v.executed_at, acked_at = v.acked_at, lease_owner = v.lease_owner,
+      lease_until = v.lease_until, updated_at = v.updated_at
+      from unnest(${ids}::int[], ${column('state')}::text[], ${column('result')}::text[],
+        ${column('feedback')}::text[], ${column('held_amount')}::bigint[], ${column('deadline_at')}::text[],
+        ${column('last_error')}::text[], ${column('executed_at')}::text[], ${column('acked_at')}::text[],
+        ${column('lease_owner')}::text[], ${column('lease_until')}::text[], ${column('updated_at')}::text[])
+        as v(id, state, result, feedback, held_amount, deadline_at, last_error, executed_at, acked_at,
+          lease_owner, lease_until, updated_at)
+      where r.id = v.id
+        and r.id in (select id from gateway_request where id = any(${ids}::int[]) order by id for no key update)`.execute(
+      db,
+    );
     return;
   }
   const values = sql.join(
