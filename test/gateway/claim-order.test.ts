@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDue } from '../../src/repositories/gateway.repository.js';
 import { DATABASES } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/server.js';
+import { gatewayRequestRow } from './_gateway-harness.js';
 
 describe.each(DATABASES)('outbox claim order on %s', (database) => {
   let t: TestApp;
@@ -22,33 +23,15 @@ describe.each(DATABASES)('outbox claim order on %s', (database) => {
     ) =>
       t.ctx.store.db
         .insertInto('gateway_request')
-        .values({
-          request_id: requestId,
-          case_id: null,
-          institution_code: 'ICBC',
-          type,
-          account: '6222000011112222',
-          amount: type === 'stop-payment' ? 100 : null,
-          body: '{}',
-          reason: 'test',
-          created_by: 'test',
-          state: lease ? 'sent' : 'queued',
-          attempts: 0,
-          next_attempt_at: at(dueSecondsAgo),
-          lease_owner: lease ? 'a-dead-process' : null,
-          lease_until: lease ? at(lease.leaseEndedSecondsAgo) : null,
-          last_error: null,
-          result: null,
-          feedback: null,
-          held_amount: null,
-          deadline_at: null,
-          renews_request_id: null,
-          created_at: at(dueSecondsAgo),
-          sent_at: null,
-          acked_at: null,
-          executed_at: null,
-          updated_at: at(dueSecondsAgo),
-        })
+        .values(
+          gatewayRequestRow(requestId, at(dueSecondsAgo), {
+            type,
+            amount: type === 'stop-payment' ? 100 : null,
+            state: lease ? 'sent' : 'queued',
+            lease_owner: lease ? 'a-dead-process' : null,
+            lease_until: lease ? at(lease.leaseEndedSecondsAgo) : null,
+          }),
+        )
         .execute();
     await queue('LV-Q1', 'transaction-query', 30);
     await queue('LV-Q2', 'holder-query', 20);

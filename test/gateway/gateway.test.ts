@@ -4,7 +4,13 @@ import type { Feedback } from '../../src/institution-protocol/schemas.js';
 import { findFeedbackOf } from '../../src/repositories/gateway.repository.js';
 import { DATABASES } from '../helpers/databases.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/server.js';
-import { eventually, type GatewayHarness, simAccount, startGatewayHarness } from './_gateway-harness.js';
+import {
+  eventually,
+  type GatewayHarness,
+  gatewayRequestRow,
+  simAccount,
+  startGatewayHarness,
+} from './_gateway-harness.js';
 
 describe('gateway with a clean institution network', () => {
   let h: GatewayHarness;
@@ -266,33 +272,15 @@ describe.each(DATABASES)('feedback storage on %s', (database) => {
     const now = new Date().toISOString();
     await t.ctx.store.db
       .insertInto('gateway_request')
-      .values({
-        request_id: requestId,
-        case_id: null,
-        institution_code: 'ICBC',
-        type,
-        account: '6222000011112222',
-        amount: null,
-        body: '{}',
-        reason: 'test',
-        created_by: 'test',
-        state: 'acknowledged',
-        attempts: 1,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        result: null,
-        feedback: null,
-        held_amount: null,
-        deadline_at: null,
-        renews_request_id: null,
-        created_at: now,
-        sent_at: now,
-        acked_at: now,
-        executed_at: null,
-        updated_at: now,
-      })
+      .values(
+        gatewayRequestRow(requestId, now, {
+          type,
+          state: 'acknowledged',
+          attempts: 1,
+          sent_at: now,
+          acked_at: now,
+        }),
+      )
       .execute();
   };
   let seq = 0;
