@@ -307,13 +307,14 @@ export class GatewayService {
       if (seen) seen.centre = centre;
     }
     const nowIso = now.toISOString();
-    const requestId = `LV-${randomUUID()}`;
+    const requestId = `LV-${timeOrderedUuid(Date.now())}`;
     const body = {
       ...input.draft,
       requestId,
       caseNumber: found?.case_no ?? 'LEVEE-ADHOC',
       authority: { code: centre.row?.code ?? 'LEVEE', name: centre.row?.name ?? 'Levee' },
-      document: { number: `${found?.case_no ?? 'ADHOC'}-${requestId.slice(3, 11).toUpperCase()}` },
+      // Eight random hex digits (the id's first ones are its time).
+      document: { number: `${found?.case_no ?? 'ADHOC'}-${requestId.slice(-8).toUpperCase()}` },
       issuedAt: nowIso,
     };
     let request: InstitutionRequest;
@@ -567,4 +568,16 @@ export class GatewayService {
   static typeOf(row: GatewayRequestRow): RequestType {
     return row.type as RequestType;
   }
+}
+
+/**
+ * A UUID of version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Request ids
+ * made later sort later, so an enqueue adds to the right edge of gateway_request's request_id
+ * index instead of to a random page of it per request (each page a commit touches is written
+ * to SQLite's WAL again: with random ids a 20-request commit wrote ~20 more pages).
+ */
+export function timeOrderedUuid(ms: number): string {
+  const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx
+  const time = ms.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
 }
