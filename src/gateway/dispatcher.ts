@@ -20,6 +20,7 @@ import { backoffDelayMs } from '../institution-protocol/backoff.js';
 import { InstitutionClient, type SendOutcome } from '../institution-protocol/client.js';
 import { BATCH_MAX_ITEMS, type RequestType } from '../institution-protocol/schemas.js';
 import {
+  anyDue,
   claimDue,
   claimMany,
   releaseLeased,
@@ -186,7 +187,7 @@ export class Dispatcher {
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.busy = this.tick()
+      this.busy = this.tick({ idle: ms > 0 })
         .then(() => undefined)
         .catch((error) => this.logger.error({ err: error }, 'gateway dispatcher tick failed'))
         .finally(() => {
@@ -199,8 +200,11 @@ export class Dispatcher {
     }, ms);
   }
 
-  /** One round: lease what is due and send it; ask for overdue answers. Returns how many were sent. */
-  async tick(): Promise<number> {
+  /**
+   * One round: lease what is due and send it; ask for overdue answers. Returns how many were sent.
+   * `idle`: a poll, not a wake-up for new work (SQLite: look before taking the write lock).
+   */
+  async tick(options: { idle?: boolean } = {}): Promise<number> {
     let client: InstitutionClient;
     try {
       client = await this.ensureClient();
@@ -216,14 +220,17 @@ export class Dispatcher {
     const free = this.opts.concurrency - this.inFlight;
     if (free <= 0) return 0;
     // One statement, no transaction around it (on PostgreSQL that was three more round trips).
-    const rows = await claimDue(
-      this.db,
-      this.caps,
-      this.owner,
-      now.toISOString(),
-      new Date(now.getTime() + this.leaseMs()).toISOString(),
-      Math.min(this.opts.batch, free),
-    );
+    const rows =
+      options.idle && !this.caps.rowLocks && !(await anyDue(this.db, now.toISOString()))
+        ? []
+        : await claimDue(
+            this.db,
+            this.caps,
+            this.owner,
+            now.toISOString(),
+            new Date(now.getTime() + this.leaseMs()).toISOString(),
+            Math.min(this.opts.batch, free),
+          );
     // Sent concurrently; the tick does not wait for slow institutions before leasing more.
     for (const row of rows) void this.track(this.dispatch(client, row));
     if (rows.length === this.opts.batch) this.again = true;

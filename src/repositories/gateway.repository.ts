@@ -85,6 +85,26 @@ export async function findRequestByRequestId(
 const CLAIM_RANK = sql`case when type = 'stop-payment' then 0 else 1 end`;
 
 /**
+ * Whether anything is due (what `claimDue` would take), read without a write: on SQLite an
+ * UPDATE takes the database's one write lock even when it matches nothing, and an idle
+ * dispatcher asks four times a second.
+ */
+export async function anyDue(db: Db, nowIso: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('gateway_request')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Take up to `limit` requests that are due (queued and past their next attempt, or sent under a
  * lease that ran out because its process died) and lease them to `owner`. PostgreSQL skips rows
  * other dispatchers hold; SQLite has one writer at a time, so the statement is enough.
