@@ -84,6 +84,8 @@ export class Dispatcher {
   private starved = false;
   /** When the outbox was last asked for overdue answers (wall ms: the case clock may be simulated). */
   private lastOverduePoll = Number.NEGATIVE_INFINITY;
+  /** When a lease last looked for leases that ran out (wall ms). */
+  private lastSweep = Number.NEGATIVE_INFINITY;
   /** JetStream deliveries that arrive together are leased by one statement. */
   private readonly claims = new MicroBatch<number, GatewayRequestRow | undefined>(async (ids) => {
     const now = this.clock.now();
@@ -230,6 +232,7 @@ export class Dispatcher {
             now.toISOString(),
             new Date(now.getTime() + this.leaseMs()).toISOString(),
             Math.min(this.opts.batch, free),
+            { expired: this.sweepDue() },
           );
     // Sent concurrently; the tick does not wait for slow institutions before leasing more.
     for (const row of rows) void this.track(this.dispatch(client, row));
@@ -242,6 +245,13 @@ export class Dispatcher {
       await this.pollOverdue(client, now);
     }
     return rows.length;
+  }
+
+  /** Whether this round's lease also takes requests whose lease ran out: once per poll interval. */
+  private sweepDue(): boolean {
+    if (performance.now() - this.lastSweep < this.opts.pollMs) return false;
+    this.lastSweep = performance.now();
+    return true;
   }
 
   /** The JetStream path: a worker was told request `id` is ready. False if someone else has it or it is not due. */

@@ -108,6 +108,9 @@ export async function anyDue(db: Db, nowIso: string): Promise<boolean> {
  * Take up to `limit` requests that are due (queued and past their next attempt, or sent under a
  * lease that ran out because its process died) and lease them to `owner`. PostgreSQL skips rows
  * other dispatchers hold; SQLite has one writer at a time, so the statement is enough.
+ * `expired: false` leaves out the ran-out leases: finding them reads every request on its way
+ * (their lease's end is not in the index), a few hundred under load, at every lease — once per
+ * poll interval is soon enough for what a dead process left.
  */
 export async function claimDue(
   db: Db,
@@ -116,6 +119,7 @@ export async function claimDue(
   nowIso: string,
   leaseUntilIso: string,
   limit: number,
+  { expired = true }: { expired?: boolean } = {},
 ): Promise<GatewayRequestRow[]> {
   const lease = {
     state: 'sent' as const,
@@ -141,7 +145,7 @@ export async function claimDue(
             .where((eb) =>
               eb.or([
                 eb.and([eb('state', '=', 'queued'), eb('next_attempt_at', '<=', nowIso)]),
-                eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)]),
+                ...(expired ? [eb.and([eb('state', '=', 'sent'), eb('lease_until', '<', nowIso)])] : []),
               ]),
             )
             .orderBy(CLAIM_RANK)
@@ -153,11 +157,20 @@ export async function claimDue(
         )
         .returningAll()
         .execute()
-    : // The queued ones are read in claim order off gateway_request_claim_idx and stop at
-      // `limit`; sorting every due row at each claim cost more than the update (a backlog of
-      // thousands is claimed 64 at a time). Expired leases are few: sorted among them.
-      (
-        await sql<GatewayRequestRow>`update gateway_request set state = ${lease.state},
+    : !expired
+      ? (
+          await sql<GatewayRequestRow>`update gateway_request set state = ${lease.state},
+          lease_owner = ${owner}, dispatched_by = ${owner}, lease_until = ${leaseUntilIso}, updated_at = ${nowIso}
+          where id in (select id from gateway_request
+            where state = 'queued' and next_attempt_at <= ${nowIso}
+            order by ${CLAIM_RANK}, next_attempt_at, id limit ${limit})
+          returning *`.execute(db)
+        ).rows
+      : // The queued ones are read in claim order off gateway_request_claim_idx and stop at
+        // `limit`; sorting every due row at each claim cost more than the update (a backlog of
+        // thousands is claimed 256 at a time). Expired leases are few: sorted among them.
+        (
+          await sql<GatewayRequestRow>`update gateway_request set state = ${lease.state},
           lease_owner = ${owner}, dispatched_by = ${owner}, lease_until = ${leaseUntilIso}, updated_at = ${nowIso}
           where id in (select id from (
             select id, ${CLAIM_RANK} as rank, next_attempt_at as due from gateway_request
@@ -169,7 +182,7 @@ export async function claimDue(
                 order by ${CLAIM_RANK}, next_attempt_at, id limit ${limit}))
             order by rank, due, id limit ${limit})
           returning *`.execute(db)
-      ).rows;
+        ).rows;
   // RETURNING keeps no order: sent in the order they were picked in.
   const rank = (r: GatewayRequestRow) => (r.type === 'stop-payment' ? 0 : 1);
   return rows.sort(

@@ -86,4 +86,27 @@ describe.each(DATABASES)('outbox claim order on %s', (database) => {
       'LV-Q2',
     ]);
   });
+
+  it('leaves requests whose lease ran out when told to, and takes them when not', async () => {
+    const now = new Date(Date.now() + 240_000); // the leases of the test above ran out by then
+    await t.ctx.store.db
+      .insertInto('gateway_request')
+      .values(gatewayRequestRow('LV-NEW', new Date(now.getTime() - 1_000).toISOString()))
+      .execute();
+    const claim = async (expired: boolean) =>
+      (
+        await claimDue(
+          t.ctx.store.db,
+          t.ctx.store.capabilities,
+          'test-3',
+          now.toISOString(),
+          new Date(now.getTime() + 30_000).toISOString(),
+          10,
+          { expired },
+        )
+      ).map((r) => r.request_id);
+    expect(await claim(false)).toEqual(['LV-NEW']);
+    expect(await claim(false)).toEqual([]);
+    expect(await claim(true)).toHaveLength(7);
+  });
 });
