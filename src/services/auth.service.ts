@@ -27,7 +27,8 @@ import {
   updateUser,
   type UserWithUnit,
 } from '../repositories/user.repository.js';
-import type { Database, SessionRow } from '../storage/schema.js';
+import { findUnit } from '../repositories/unit.repository.js';
+import type { Database, SessionRow, UnitRow } from '../storage/schema.js';
 import type { Actor } from './access-policy.js';
 import { isRole } from './access-policy.js';
 import { type AuditService, actorEntry } from './audit.service.js';
@@ -176,6 +177,13 @@ export class AuthService {
     if (now.getTime() - new Date(session.last_seen_at).getTime() > 60_000)
       await touchSession(this.db, session.id, now.toISOString());
     return this.toAuthenticated(user, session, ip);
+  }
+
+  /** The unit of the signed-in user, for their own profile (`/api/auth/me`). */
+  async ownUnit(auth: Authenticated): Promise<UnitRow> {
+    const unit = await findUnit(this.db, auth.user.unit_id);
+    if (!unit) throw new Error(`user ${auth.user.id} belongs to no unit`); // a foreign key says it cannot happen
+    return unit;
   }
 
   async logout(actor: Actor): Promise<void> {

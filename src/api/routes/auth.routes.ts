@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LeveeContext } from '../../context.js';
-import { findUnit } from '../../repositories/unit.repository.js';
 import { ROLE_PERMISSIONS } from '../../services/access-policy.js';
 import type { Authenticated } from '../../services/auth.service.js';
 import { unitDto } from '../dto.js';
@@ -16,7 +15,7 @@ export async function authRoutes(app: FastifyInstance, { ctx }: { ctx: LeveeCont
     username: auth.user.username,
     displayName: auth.user.display_name,
     role: auth.actor.role,
-    unit: unitDto((await findUnit(ctx.store.db, auth.user.unit_id))!),
+    unit: unitDto(await ctx.auth.ownUnit(auth)),
     mustChangePassword: auth.mustChangePassword,
     permissions: [...ROLE_PERMISSIONS[auth.actor.role]],
     csrfToken: auth.session.csrf_token,
