@@ -25,18 +25,20 @@
  *    lots of one origin are indistinguishable under every rule, and merging keeps mule chains at
  *    one lot a hop.
  *
- * 2. Origin maps (prorata and libr's claimant money). Per account a sorted run of (origin,
- *    amount) pairs (12 bytes an entry) in one arena of power-of-two blocks; a run that outgrows
- *    its block moves to one twice the size and the old block goes to a free list of its size; an
- *    emptied run gives its block back. (A compacting arena was tried: at 10 M transfers the
- *    compactions, and the full garbage collections their new arrays set off, took half the time.)
- *    A pro-rata debit of x from total B walks the run once: q = floor(amount·x / B) and the
- *    remainder r, exactly — in doubles when amount·x + B ≤ 2^53, by long division in base 2^16
- *    when B ≤ 2^35 (every intermediate below 2^53), in BigInt beyond; the fen left over go to
- *    the largest r (ties: smaller origin = earlier in the run). Cost is linear in the number of
- *    origins the account holds. A debit of the whole balance into an empty account (fast in, fast
- *    out) hands the run over: the two records swap blocks.
- *
+ * 2. Origin maps (prorata and libr's claimant money; origin-runs.ts). Per account a sorted run
+ *    of (origin, amount) pairs (12 bytes an entry) in one arena of blocks sized in quarter steps
+ *    (…, 8, 10, 12, 14, 16, 20, …); a run that outgrows its block moves to the next size that
+ *    fits and the old block goes to a free list of its size; an emptied run gives its block
+ *    back. (A compacting arena was tried: at 10 M transfers the compactions, and the full
+ *    garbage collections their new arrays set off, took half the time.) A pro-rata debit of x
+ *    from total B walks the run once: q = floor(amount·x / B) and the remainder r, exactly — in
+ *    doubles when amount·x + B ≤ 2^53, by long division in base 2^16 when B ≤ 2^35 (every
+ *    intermediate below 2^53), in BigInt beyond; the fen left over go to the largest r (ties:
+ *    smaller origin = earlier in the run). Cost is linear in the number of origins the account
+ *    holds. A debit of all the run's money needs no split: its pieces are the run's entries, so
+ *    the run is handed over to an empty account (the two records swap blocks), merged straight
+ *    into a non-empty one, or added to a sink, without a copy to the scratch.
+
  * Sinks are never debited, so their lot order is irrelevant: every rule credits them into a
  * small hash table per sink on origin (sink-table.ts), sorted once at the end.
  *
@@ -54,6 +56,7 @@
  * which is not counted.
  */
 import type { CompiledLedger } from './compiled-ledger.js';
+import { arenaCapacity, MapArena, ProRataSplit } from './origin-runs.js';
 import { SinkTable } from './sink-table.js';
 import type { Holdings } from './trace-document.js';
 import type { TraceRule } from './types.js';
@@ -61,9 +64,6 @@ import type { TraceRule } from './types.js';
 const NIL = -1;
 /** head/tail (or top) of a sink account: sinks hold no lots, their money is in the SinkTable */
 const SINK = -2;
-const SAFE = Number.MAX_SAFE_INTEGER;
-/** balances up to 2^35 fen take the chunked exact split (three 16-bit steps) instead of BigInt */
-const CHUNKED_MAX = 2 ** 35;
 
 /**
  * Receives the pieces of every transfer in the application order (time order within each
@@ -139,226 +139,37 @@ class LotPool {
   }
 }
 
-// ---- origin-map arena ---------------------------------------------------------------------------
+// ---- shared state -------------------------------------------------------------------------------
 
-/**
- * Per account a run of (origin, amount) pairs sorted by origin, inside one arena (origin Int32 |
- * amount Float64, 12 bytes an entry). The run's start, length and capacity live in the caller's
- * account records at meta[m], meta[m+1], meta[m+2] (m = a·stride + offset). Capacities are powers
- * of two from 4; a run that outgrows its block moves to a block twice the size and its old block
- * goes to the free list of its size, where the next run of that size takes it. An emptied run
- * gives its block back. Nothing is ever compacted; the arena grows by half when all blocks are in
- * use (it starts at a size taken from the transfer count: arenaCapacity).
- */
-class MapArena {
-  o: Int32Array;
-  x: Float64Array;
-  top = 0;
-  /** first free block of size 4·2^c, chained through the block's first origin slot */
-  private readonly freeHead = new Int32Array(32).fill(NIL);
-
-  constructor(
-    readonly meta: Int32Array,
-    cap: number,
-  ) {
-    this.o = new Int32Array(Math.max(4096, cap));
-    this.x = new Float64Array(this.o.length);
-  }
+/** Scratch pieces of one debit. */
+class Scratch {
+  o = new Int32Array(256);
+  x = new Float64Array(256);
+  n = 0;
 
   get byteLength(): number {
     return this.o.byteLength + this.x.byteLength;
   }
 
-  private alloc(c: number): number {
-    const f = this.freeHead[c]!;
-    if (f !== NIL) {
-      this.freeHead[c] = this.o[f]!;
-      return f;
-    }
-    const size = 4 << c;
-    if (this.top + size > this.o.length) {
-      // ×1.5, not ×2: the arena is most of libr's and prorata's memory, and it is sized from the
-      // transfer count at the start, so a run rarely grows it more than once
-      const cap = Math.max(Math.ceil(this.o.length * 1.5), this.top + size);
-      const o = new Int32Array(cap);
-      o.set(this.o.subarray(0, this.top));
-      const x = new Float64Array(cap);
-      x.set(this.x.subarray(0, this.top));
-      this.o = o;
-      this.x = x;
-    }
-    const s = this.top;
-    this.top += size;
-    return s;
-  }
-
-  /** Gives the block of the run at meta[m] back (the run must be empty). */
-  release(m: number): void {
-    const meta = this.meta;
-    const cap = meta[m + 2]!;
-    if (cap === 0) return;
-    const c = 29 - Math.clz32(cap);
-    const s = meta[m]!;
-    this.o[s] = this.freeHead[c]!;
-    this.freeHead[c] = s;
-    meta[m + 2] = 0;
-  }
-
-  /** Makes room for `need` entries in the run at meta[m]; may move the run. */
-  ensure(m: number, need: number): void {
-    const meta = this.meta;
-    const cap = meta[m + 2]!;
-    if (cap >= need) return;
-    const c = need <= 4 ? 0 : 30 - Math.clz32(need - 1);
-    const s2 = this.alloc(c);
-    const len = meta[m + 1]!;
-    const s = meta[m]!;
-    // loops, not copyWithin: runs are short and the builtin's call costs more than the copy
-    const mo = this.o;
-    const ma = this.x;
-    for (let k = 0; k < len; k++) {
-      mo[s2 + k] = mo[s + k]!;
-      ma[s2 + k] = ma[s + k]!;
-    }
-    if (cap > 0) {
-      const oc = 29 - Math.clz32(cap);
-      this.o[s] = this.freeHead[oc]!;
-      this.freeHead[oc] = s;
-    }
-    meta[m] = s2;
-    meta[m + 2] = 4 << c;
-  }
-
-  /** Adds x of origin o to the run at meta[m]. */
-  credit(m: number, o: number, x: number): void {
-    const meta = this.meta;
-    let s = meta[m]!;
-    const len = meta[m + 1]!;
-    let lo = 0;
-    let hi = len;
-    const origins = this.o;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (origins[s + mid]! < o) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < len && origins[s + lo] === o) {
-      this.x[s + lo]! += x;
-      return;
-    }
-    this.ensure(m, len + 1);
-    s = meta[m]!;
-    const mo = this.o;
-    const ma = this.x;
-    for (let k = s + len; k > s + lo; k--) {
-      mo[k] = mo[k - 1]!;
-      ma[k] = ma[k - 1]!;
-    }
-    mo[s + lo] = o;
-    ma[s + lo] = x;
-    meta[m + 1] = len + 1;
-  }
-
-  /** Credits pieces [from, to) of (po, pa), ascending by origin, to the run at meta[m]. */
-  creditSorted(m: number, po: Int32Array, pa: Float64Array, from: number, to: number): void {
-    const k = to - from;
-    if (k === 0) return;
-    const meta = this.meta;
-    const len = meta[m + 1]!;
-    if (len === 0) {
-      this.ensure(m, k);
-      const s = meta[m]!;
-      // a loop, not set(subarray): the views cost an allocation each
-      const mo = this.o;
-      const ma = this.x;
-      for (let i = 0; i < k; i++) {
-        mo[s + i] = po[from + i]!;
-        ma[s + i] = pa[from + i]!;
-      }
-      meta[m + 1] = k;
-      return;
-    }
-    if (k <= 2) {
-      for (let i = from; i < to; i++) this.credit(m, po[i]!, pa[i]!);
-      return;
-    }
-    this.ensure(m, len + k);
-    const s = meta[m]!;
-    const mo = this.o;
-    const ma = this.x;
-    // Count distinct origins of the union to know where the merged run ends.
-    let i = 0;
-    let j = from;
-    let total = 0;
-    while (i < len && j < to) {
-      const oi = mo[s + i]!;
-      const oj = po[j]!;
-      if (oi < oj) i++;
-      else if (oj < oi) j++;
-      else {
-        i++;
-        j++;
-      }
-      total++;
-    }
-    total += len - i + (to - j);
-    // Merge from the back so nothing is overwritten before it is read.
-    let w = s + total - 1;
-    i = len - 1;
-    j = to - 1;
-    while (j >= from) {
-      const oj = po[j]!;
-      const oi = i >= 0 ? mo[s + i]! : -1;
-      if (oi > oj) {
-        mo[w] = oi;
-        ma[w] = ma[s + i]!;
-        i--;
-      } else if (oi === oj) {
-        mo[w] = oj;
-        ma[w] = ma[s + i]! + pa[j]!;
-        i--;
-        j--;
-      } else {
-        mo[w] = oj;
-        ma[w] = pa[j]!;
-        j--;
-      }
-      w--;
-    }
-    meta[m + 1] = total;
-  }
-}
-
-// ---- shared state -------------------------------------------------------------------------------
-
-/** Scratch pieces of one debit, and the largest-remainder scratch of a pro-rata split. */
-class Scratch {
-  o = new Int32Array(256);
-  x = new Float64Array(256);
-  n = 0;
-  qs = new Float64Array(256);
-  rs = new Float64Array(256);
-  idx = new Int32Array(256);
-
-  get byteLength(): number {
-    return (
-      this.o.byteLength + this.x.byteLength + this.qs.byteLength + this.rs.byteLength + this.idx.byteLength
-    );
-  }
-
   push(o: number, x: number): void {
     const c = this.n;
-    if (c === this.o.length) {
-      const po = new Int32Array(c * 2);
-      po.set(this.o);
-      this.o = po;
-      const pa = new Float64Array(c * 2);
-      pa.set(this.x);
-      this.x = pa;
-    }
+    if (c === this.o.length) this.reserve(1);
     this.o[c] = o;
     this.x[c] = x;
     this.n = c + 1;
+  }
+
+  /** Makes room for `count` more pieces. */
+  reserve(count: number): void {
+    const need = this.n + count;
+    if (need <= this.o.length) return;
+    const c = Math.max(need, this.o.length * 2);
+    const po = new Int32Array(c);
+    po.set(this.o);
+    this.o = po;
+    const pa = new Float64Array(c);
+    pa.set(this.x);
+    this.x = pa;
   }
 
   reverse(): void {
@@ -373,176 +184,18 @@ class Scratch {
       x[j] = tx;
     }
   }
-
-  /**
-   * Takes x of the run [s, s+len) of (mo, ma) — whose amounts add up to `total` — pro rata with
-   * largest remainders (rule 5), ties to the smaller origin (earlier in the run). Appends the
-   * pieces, ascending, to the scratch and compacts the run in place; returns its new length.
-   */
-  takeProRata(mo: Int32Array, ma: Float64Array, s: number, len: number, x: number, total: number): number {
-    if (x === total) {
-      for (let k = 0; k < len; k++) this.push(mo[s + k]!, ma[s + k]!);
-      return 0;
-    }
-    if (this.qs.length < len) {
-      this.qs = new Float64Array(len * 2);
-      this.rs = new Float64Array(len * 2);
-    }
-    const qs = this.qs;
-    const rs = this.rs;
-    let given = 0;
-    // x split in 16-bit chunks for the chunked path: x = x2·2^32 + x1·2^16 + x0
-    const x0 = x % 65536;
-    const x1 = Math.floor(x / 65536) % 65536;
-    const x2 = Math.floor(x / 4294967296);
-    const chunked = total <= CHUNKED_MAX;
-    for (let k = 0; k < len; k++) {
-      const amt = ma[s + k]!;
-      const p = amt * x;
-      let q: number;
-      let r: number;
-      if (p <= SAFE - total) {
-        q = Math.floor(p / total);
-        r = p - q * total;
-        if (r < 0) {
-          q--;
-          r += total;
-        } else if (r >= total) {
-          q++;
-          r -= total;
-        }
-      } else if (chunked) {
-        // amt·x / total by long division in base 2^16; every intermediate stays below 2^53
-        // (r < total ≤ 2^35, amt ≤ total, chunks < 2^16).
-        let v = amt * x2;
-        q = Math.floor(v / total);
-        r = v - q * total;
-        if (r < 0) {
-          q--;
-          r += total;
-        } else if (r >= total) {
-          q++;
-          r -= total;
-        }
-        v = r * 65536 + amt * x1;
-        let d = Math.floor(v / total);
-        r = v - d * total;
-        if (r < 0) {
-          d--;
-          r += total;
-        } else if (r >= total) {
-          d++;
-          r -= total;
-        }
-        q = q * 65536 + d;
-        v = r * 65536 + amt * x0;
-        d = Math.floor(v / total);
-        r = v - d * total;
-        if (r < 0) {
-          d--;
-          r += total;
-        } else if (r >= total) {
-          d++;
-          r -= total;
-        }
-        q = q * 65536 + d;
-      } else {
-        const P = BigInt(amt) * BigInt(x);
-        const T = BigInt(total);
-        q = Number(P / T);
-        r = Number(P % T);
-      }
-      qs[k] = q;
-      rs[k] = r;
-      given += q;
-    }
-    let left = x - given;
-    if (left > 0) {
-      if (left * len <= 1024 || (len - left) * len <= 1024) {
-        // a few scans beat sorting for small runs: the `left` largest remainders get a fen each
-        // (ties to the earlier), or, when that is most of them, every origin gets one except
-        // the len − left smallest (ties: the later ones go without)
-        if (2 * left <= len)
-          while (left > 0) {
-            let best = -1;
-            let bestR = 0;
-            for (let k = 0; k < len; k++) {
-              const r = rs[k]!;
-              if (r > bestR) {
-                bestR = r;
-                best = k;
-              }
-            }
-            qs[best]!++;
-            rs[best] = 0;
-            left--;
-          }
-        else {
-          for (let k = 0; k < len; k++) qs[k]!++;
-          for (let skip = len - left; skip > 0; skip--) {
-            let worst = -1;
-            let worstR = Number.POSITIVE_INFINITY;
-            for (let k = 0; k < len; k++) {
-              const r = rs[k]!;
-              if (r <= worstR) {
-                worstR = r;
-                worst = k;
-              }
-            }
-            qs[worst]!--;
-            rs[worst] = Number.POSITIVE_INFINITY;
-          }
-        }
-      } else {
-        // indices by remainder, largest first, ties to the earlier (smaller origin)
-        if (this.idx.length < len) this.idx = new Int32Array(len * 2);
-        const idx = this.idx;
-        for (let k = 0; k < len; k++) idx[k] = k;
-        if (len <= 64)
-          for (let k = 1; k < len; k++) {
-            const v = idx[k]!;
-            const rv = rs[v]!;
-            let j = k - 1;
-            while (j >= 0 && rs[idx[j]!]! < rv) {
-              idx[j + 1] = idx[j]!;
-              j--;
-            }
-            idx[j + 1] = v;
-          }
-        else idx.subarray(0, len).sort((p, q) => rs[q]! - rs[p]! || p - q);
-        for (let k = 0; k < left; k++) qs[idx[k]!]!++;
-      }
-    }
-    let w = s;
-    for (let k = 0; k < len; k++) {
-      const q = qs[k]!;
-      const o = mo[s + k]!;
-      const rest = ma[s + k]! - q;
-      if (q > 0) this.push(o, q);
-      if (rest > 0) {
-        mo[w] = o;
-        ma[w] = rest;
-        w++;
-      }
-    }
-    return w - s;
-  }
 }
 
 /**
  * Initial sizes of the lot pool and the origin-map arena, from the ledger's size: on the
- * benchmark's mule networks the pool holds at most ~0.28 live lots a transfer and the arena's
- * blocks reach 1.2–1.9 entries a transfer. Allocating that much at the start instead of
+ * benchmark's mule networks the pool holds at most ~0.28 live lots a transfer (the arena:
+ * arenaCapacity in origin-runs.ts). Allocating that much at the start instead of
  * doubling from a small array saves the copies and, above all, the full garbage collections V8
  * runs when a large ArrayBuffer is allocated (one per growth step; ~150–250 ms each when the
  * process holds a million account ids).
  */
 function poolCapacity(ledger: CompiledLedger): number {
   return Math.max(ledger.accountIds.length >> 1, Math.ceil(ledger.transferCount * 0.3));
-}
-
-function arenaCapacity(ledger: CompiledLedger): number {
-  return Math.max(ledger.accountIds.length * 2, Math.ceil(ledger.transferCount * 1.3));
 }
 
 function sinkTable(ledger: CompiledLedger): SinkTable {
@@ -799,7 +452,7 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
 /**
  * prorata: per account a sorted (origin, amount) run in the arena. Records of 24 bytes: balance
  * (Float64 at 3a), then Int32 at 6a+2.. run start, length, capacity, sink flag. A debit of the
- * whole balance into an empty account hands the run over (swaps the two records' runs).
+ * whole balance moves the whole run (MapArena.mergeRun: a hand-over into an empty account).
  */
 function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined): FastTraceResult {
   const nAcc = ledger.accountIds.length;
@@ -807,9 +460,10 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
   const B = new Float64Array(buf);
   const M = new Int32Array(buf);
   markSinks(ledger, M, 6, 5, 1);
-  const arena = new MapArena(M, arenaCapacity(ledger));
+  const arena = new MapArena(M, arenaCapacity(ledger.transferCount, nAcc), ledger.transferCount);
   const sinks = sinkTable(ledger);
   const S = new Scratch();
+  const split = new ProRataSplit();
   const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
@@ -822,6 +476,7 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
   let gapK = gapSteps[0]!;
   const n = from.length;
   for (let k = 0; k < n; k++) {
+    arena.step = k;
     const f = from[k]!;
     const d = to[k]!;
     const x = amount[k]!;
@@ -846,34 +501,26 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
     const bal = B[3 * f]!;
     const mf = 6 * f + 2;
     const md = 6 * d + 2;
-    if (x === bal && !listener && d !== f && M[md + 3] === 0 && M[md + 1] === 0) {
-      // the whole balance into an empty account: hand the run over
-      const s = M[mf]!;
-      const len = M[mf + 1]!;
-      const cap = M[mf + 2]!;
-      M[mf] = M[md]!;
-      M[mf + 1] = 0;
-      M[mf + 2] = M[md + 2]!;
-      M[md] = s;
-      M[md + 1] = len;
-      M[md + 2] = cap;
-      arena.release(mf);
-      B[3 * f] = 0;
-      B[3 * d]! += x;
+    B[3 * f] = bal - x;
+    B[3 * d]! += x;
+    if (x === bal && !listener && d !== f) {
+      // the whole run moves: its pieces are its entries, no split and no scratch copy
+      if (M[md + 3] === 1) {
+        creditSinkFromRun(sinks, d, arena, mf);
+        arena.release(mf);
+      } else arena.mergeRun(mf, md);
       continue;
     }
     S.n = 0;
-    const left = S.takeProRata(arena.o, arena.x, M[mf]!, M[mf + 1]!, x, bal);
+    const left = split.take(arena.o, arena.x, M[mf]!, M[mf + 1]!, x, bal, S);
     M[mf + 1] = left;
     if (left === 0) arena.release(mf);
-    B[3 * f] = bal - x;
     if (listener) listener(file[k]!, f, d, S.o, S.x, S.n, k);
-    B[3 * d]! += x;
     if (M[md + 3] === 1) {
       for (let i = 0; i < S.n; i++) sinks.add(d, S.o[i]!, S.x[i]!);
     } else arena.creditSorted(md, S.o, S.x, 0, S.n);
   }
-  const bytes = buf.byteLength + arena.byteLength + sinks.byteLength + S.byteLength;
+  const bytes = buf.byteLength + arena.byteLength + sinks.byteLength + S.byteLength + split.byteLength;
   const holdings = buildHoldings(ledger, sinks, null, null, 0, 0, M, 6, 2, arena);
   return result(holdings, bytes, bytes);
 }
@@ -903,6 +550,17 @@ function takeFifo(pool: LotPool, acc: Int32Array, h: number, x: number, S: Scrat
   if (node === NIL) acc[h + 1] = NIL;
 }
 
+/** Adds every entry of the run at meta[m] to sink d (the caller empties the run). */
+function creditSinkFromRun(sinks: SinkTable, d: number, arena: MapArena, m: number): void {
+  const meta = arena.meta;
+  const s = meta[m]!;
+  const end = s + meta[m + 1]!;
+  const ao = arena.o;
+  const ax = arena.x;
+  for (let i = s; i < end; i++) sinks.add(d, ao[i]!, ax[i]!);
+  meta[m + 1] = 0;
+}
+
 /**
  * libr: per account a FIFO list of own/unknown money and a sorted run of claimant money.
  * Records of 40 bytes: balance and own balance (Float64 at 5a, 5a+1), then Int32 at 10a+4..
@@ -919,9 +577,10 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
   }
   markSinks(ledger, M, 10, 9, 1);
   const pool = new LotPool(nAcc >> 4);
-  const arena = new MapArena(M, arenaCapacity(ledger));
+  const arena = new MapArena(M, arenaCapacity(ledger.transferCount, nAcc), ledger.transferCount);
   const sinks = sinkTable(ledger);
   const S = new Scratch();
+  const split = new ProRataSplit();
   const role = ledger.originRole;
   const deposit = (a: number, o: number, x: number): void => {
     B[5 * a]! += x;
@@ -940,6 +599,7 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
   let gapK = gapSteps[0]!;
   const n = from.length;
   for (let k = 0; k < n; k++) {
+    arena.step = k;
     const f = from[k]!;
     const d = to[k]!;
     const x = amount[k]!;
@@ -961,22 +621,14 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
     const own = B[5 * f + 1]!;
     const mf = 10 * f + 6;
     const md = 10 * d + 6;
-    if (x === bal && !listener && d !== f && M[md + 3] === 0 && B[5 * d] === 0) {
+    const dSink = M[md + 3] === 1;
+    if (x === bal && !listener && d !== f && !dSink && B[5 * d] === 0) {
       // the whole balance into an empty account: hand the list and the run over
       M[10 * d + 4] = M[10 * f + 4]!;
       M[10 * d + 5] = M[10 * f + 5]!;
       M[10 * f + 4] = NIL;
       M[10 * f + 5] = NIL;
-      const s = M[mf]!;
-      const len = M[mf + 1]!;
-      const cap = M[mf + 2]!;
-      M[mf] = M[md]!;
-      M[mf + 1] = 0;
-      M[mf + 2] = M[md + 2]!;
-      M[md] = s;
-      M[md + 1] = len;
-      M[md + 2] = cap;
-      arena.release(mf);
+      arena.handOver(mf, md);
       B[5 * d] = x;
       B[5 * d + 1] = own;
       B[5 * f] = 0;
@@ -990,15 +642,30 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
       B[5 * f + 1] = own - fromOwn;
     }
     const nOwn = S.n;
+    B[5 * f] = bal - x;
+    B[5 * d]! += x;
+    if (x === bal && !listener && d !== f) {
+      // all the claimant money moves: its pieces are the run's entries, no split and no copy
+      if (dSink) {
+        for (let i = 0; i < nOwn; i++) sinks.add(d, S.o[i]!, S.x[i]!);
+        if (M[mf + 1]! > 0) creditSinkFromRun(sinks, d, arena, mf);
+        arena.release(mf);
+        continue;
+      }
+      for (let i = 0; i < nOwn; i++) {
+        appendFifo(pool, M, 10 * d + 4, S.o[i]!, S.x[i]!);
+        B[5 * d + 1]! += S.x[i]!;
+      }
+      if (M[mf + 1]! > 0) arena.mergeRun(mf, md);
+      continue;
+    }
     if (x > fromOwn) {
-      const left = S.takeProRata(arena.o, arena.x, M[mf]!, M[mf + 1]!, x - fromOwn, bal - own);
+      const left = split.take(arena.o, arena.x, M[mf]!, M[mf + 1]!, x - fromOwn, bal - own, S);
       M[mf + 1] = left;
       if (left === 0) arena.release(mf);
     }
-    B[5 * f] = bal - x;
     if (listener) listener(file[k]!, f, d, S.o, S.x, S.n, k);
-    B[5 * d]! += x;
-    if (M[md + 3] === 1) {
+    if (dSink) {
       for (let i = 0; i < S.n; i++) sinks.add(d, S.o[i]!, S.x[i]!);
       continue;
     }
@@ -1009,7 +676,8 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
     }
     arena.creditSorted(md, S.o, S.x, nOwn, S.n);
   }
-  const bytes = buf.byteLength + pool.byteLength + arena.byteLength + sinks.byteLength + S.byteLength;
+  const bytes =
+    buf.byteLength + pool.byteLength + arena.byteLength + sinks.byteLength + S.byteLength + split.byteLength;
   const holdings = buildHoldings(ledger, sinks, pool, M, 10, 4, M, 10, 6, arena);
   return result(holdings, bytes, bytes);
 }
