@@ -17,7 +17,7 @@ import type {
   RequestType,
 } from './schemas.js';
 import { BATCH_PATH, REQUEST_TYPES } from './schemas.js';
-import { type Signer, signRequest } from './signing.js';
+import { type Signer, signRequestAsync } from './signing.js';
 import { validateRequest } from './validate.js';
 
 export interface InstitutionEndpoint {
@@ -253,7 +253,13 @@ export class InstitutionClient {
     | { kind: 'retry'; reason: RetryReason; detail: string }
   > {
     const path = url.pathname + url.search;
-    const signed = signRequest(this.signer, { method, path, body, idempotencyKey, timestamp: this.now() });
+    const signed = await signRequestAsync(this.signer, {
+      method,
+      path,
+      body,
+      idempotencyKey,
+      timestamp: this.now(),
+    });
     const timeoutMs = options.timeoutMs ?? endpoint.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;

@@ -125,6 +125,8 @@ export function exportPrivateKey(key: KeyObject): string {
 export interface Signer {
   readonly keyId: string;
   signCanonical(canonical: string): string;
+  /** The same signature made on libuv's thread pool, off the caller's event loop (optional). */
+  signCanonicalAsync?(canonical: string): Promise<string>;
 }
 
 export function createSigner(keyId: string, privateKeyBase64: string): Signer {
@@ -132,6 +134,12 @@ export function createSigner(keyId: string, privateKeyBase64: string): Signer {
   return {
     keyId,
     signCanonical: (canonical) => sign(null, Buffer.from(canonical, 'utf8'), key).toString('base64'),
+    signCanonicalAsync: (canonical) =>
+      new Promise((resolve, reject) =>
+        sign(null, Buffer.from(canonical, 'utf8'), key, (error, signature) =>
+          error ? reject(error) : resolve(signature.toString('base64')),
+        ),
+      ),
   };
 }
 
@@ -169,19 +177,40 @@ export interface SignInput {
 
 /** The headers to add to a request (or callback) signed by `signer`. */
 export function signRequest(signer: Signer, input: SignInput): SignedHeaders {
+  const { canonical, timestamp, nonce } = toSign(input);
+  return signedHeaders(signer, input, timestamp, nonce, signer.signCanonical(canonical));
+}
+
+/** `signRequest` with the signature made on the thread pool when the signer can. */
+export async function signRequestAsync(signer: Signer, input: SignInput): Promise<SignedHeaders> {
+  const { canonical, timestamp, nonce } = toSign(input);
+  const signature = signer.signCanonicalAsync
+    ? await signer.signCanonicalAsync(canonical)
+    : signer.signCanonical(canonical);
+  return signedHeaders(signer, input, timestamp, nonce, signature);
+}
+
+function toSign(input: SignInput): { canonical: string; timestamp: string; nonce: string } {
   const timestamp = String(input.timestamp ?? Date.now());
   const nonce = input.nonce ?? randomNonce();
-  const idempotencyKey = input.idempotencyKey ?? '';
-  const signature = signer.signCanonical(
-    canonicalString({
-      method: input.method,
-      path: input.path,
-      timestamp,
-      nonce,
-      idempotencyKey,
-      body: input.body,
-    }),
-  );
+  const canonical = canonicalString({
+    method: input.method,
+    path: input.path,
+    timestamp,
+    nonce,
+    idempotencyKey: input.idempotencyKey ?? '',
+    body: input.body,
+  });
+  return { canonical, timestamp, nonce };
+}
+
+function signedHeaders(
+  signer: Signer,
+  input: SignInput,
+  timestamp: string,
+  nonce: string,
+  signature: string,
+): SignedHeaders {
   const headers: SignedHeaders = {
     'x-levee-key-id': signer.keyId,
     'x-levee-timestamp': timestamp,

@@ -28,7 +28,7 @@ import {
   createSigner,
   Keyring,
   type Signer,
-  signRequest,
+  signRequestAsync,
   verifySignature,
   verifySignatureAsync,
 } from '../institution-protocol/signing.js';
@@ -224,7 +224,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     if (!signer || !callbackUrl) return;
     const batch = items.length > 1;
     const body = batch ? `{"feedback":[${items.map((i) => i.text).join(',')}]}` : items[0]!.text;
-    const headers = signRequest(signer, {
+    const headers = await signRequestAsync(signer, {
       method: 'POST',
       path: callbackUrl.pathname + callbackUrl.search,
       body,

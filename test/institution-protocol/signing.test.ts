@@ -9,7 +9,9 @@ import {
   keyPairFromSeed,
   sha256Hex,
   signRequest,
+  signRequestAsync,
   verifySignature,
+  verifySignatureAsync,
 } from '../../src/institution-protocol/signing.js';
 
 const pair = keyPairFromSeed(new Uint8Array(32).fill(7));
@@ -56,6 +58,18 @@ describe('signing', () => {
       nonce: 'AAAAAAAAAAAAAAAAAAAAAA',
       idempotencyKey: 'req-00000001',
     });
+  });
+
+  it('signs and verifies the same off the event loop (thread pool)', async () => {
+    const fixed = { ...input, timestamp: 1, nonce: 'AAAAAAAAAAAAAAAAAAAAAA' };
+    const a = await signRequestAsync(signer, fixed);
+    expect(a).toEqual(signRequest(signer, fixed));
+    expect(await verifySignatureAsync(keyring, { ...input, headers: { ...a } })).toEqual(
+      verifySignature(keyring, { ...input, headers: { ...a } }),
+    );
+    await expect(
+      verifySignatureAsync(keyring, { ...input, body: `${body} `, headers: { ...a } }),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
   });
 
   it('refuses a changed body, path, method or idempotency key, another key, and missing headers', () => {
