@@ -8,6 +8,8 @@ const NIL = -1;
 const SAFE = Number.MAX_SAFE_INTEGER;
 /** balances up to 2^35 fen take the chunked exact split (three 16-bit steps) instead of BigInt */
 const CHUNKED_MAX = 2 ** 35;
+/** buckets of remainders in the selection of the largest (giveLeftover) */
+const BUCKETS = 16;
 
 /**
  * Block sizes: 1, 2, 3, then 4, 5, 6, 7 times each power of two (4, 5, 6, 7, 8, 10, 12, 14, 16, 20,
@@ -347,9 +349,10 @@ export class ProRataSplit {
   private qs = new Float64Array(256);
   private rs = new Float64Array(256);
   private idx = new Int32Array(256);
+  private readonly count = new Int32Array(BUCKETS + 1);
 
   get byteLength(): number {
-    return this.qs.byteLength + this.rs.byteLength + this.idx.byteLength;
+    return this.qs.byteLength + this.rs.byteLength + this.idx.byteLength + this.count.byteLength;
   }
 
   /**
@@ -414,7 +417,7 @@ export class ProRataSplit {
       }
     } else given = this.divideWide(ma, s, len, y, total);
     const left = y - given;
-    if (left > 0) this.giveLeftover(len, left);
+    if (left > 0) this.giveLeftover(len, left, total);
     let w = s;
     for (let k = 0; k < len; k++) {
       const q = qs[k]!;
@@ -510,51 +513,81 @@ export class ProRataSplit {
 
   /**
    * Gives `left` (0 < left < len) fen, one each, to the origins with the largest remainders, ties
-   * to the earlier. For small runs a few scans beat sorting: one scan per fen for the largest
-   * remainder left, or, when most origins get one, every origin gets one and one scan per origin
-   * going without finds the smallest remainder left (ties: the later ones go without). A sorted
-   * buffer of the chosen few, tried instead, lost to the scans: its insertions mispredict.
+   * to the earlier. One fen (or all but one): one scan for the largest (smallest) remainder. Up to
+   * 64 origins: the remainders fall in BUCKETS buckets of [0, total) (floor(r·BUCKETS/total), which
+   * never puts a larger remainder in a lower bucket); the buckets above the one where the `left`-th
+   * largest falls all win, without comparing their remainders, and only that bucket's few are
+   * compared. Branch mispredictions are what a selection costs here: the scans it replaced (one
+   * per fen) mispredicted a few times each, the buckets about twice in all. Beyond: a sort.
    */
-  private giveLeftover(len: number, left: number): void {
+  private giveLeftover(len: number, left: number, total: number): void {
     const qs = this.qs;
     const rs = this.rs;
-    if (2 * left <= len && left * len <= 1024) {
-      // every r > 0 among the winners: the remainders add up to left·total, each below total
-      for (; left > 0; left--) {
-        let best = 0;
-        let bestR = 0;
-        for (let k = 0; k < len; k++) {
-          const r = rs[k]!;
-          if (r > bestR) {
-            bestR = r;
-            best = k;
-          }
+    if (left === 1) {
+      let best = 0;
+      let bestR = rs[0]!;
+      for (let k = 1; k < len; k++) {
+        const r = rs[k]!;
+        if (r > bestR) {
+          bestR = r;
+          best = k;
         }
-        qs[best]!++;
-        rs[best] = 0;
       }
+      qs[best]!++;
       return;
     }
-    if (2 * left > len && (len - left) * len <= 1024) {
+    if (left === len - 1) {
+      let worst = len - 1;
+      let worstR = rs[worst]!;
+      for (let k = len - 2; k >= 0; k--) {
+        const r = rs[k]!;
+        if (r < worstR) {
+          worstR = r;
+          worst = k;
+        }
+      }
       for (let k = 0; k < len; k++) qs[k]!++;
-      for (let skip = len - left; skip > 0; skip--) {
-        let worst = 0;
-        let worstR = Number.POSITIVE_INFINITY;
-        for (let k = 0; k < len; k++) {
-          const r = rs[k]!;
-          if (r <= worstR) {
-            worstR = r;
-            worst = k;
-          }
-        }
-        qs[worst]!--;
-        rs[worst] = Number.POSITIVE_INFINITY;
-      }
+      qs[worst]!--;
       return;
     }
-    this.sortByRemainder(len);
-    const idx = this.idx;
-    for (let k = 0; k < left; k++) qs[idx[k]!]!++;
+    if (len > 64) {
+      this.sortByRemainder(len);
+      const idx = this.idx;
+      for (let k = 0; k < left; k++) qs[idx[k]!]!++;
+      return;
+    }
+    const key = this.idx;
+    const count = this.count;
+    count.fill(0);
+    // a remainder just below total may round to bucket BUCKETS: one bucket more holds it
+    const scale = BUCKETS / total;
+    for (let k = 0; k < len; k++) {
+      const b = Math.floor(rs[k]! * scale);
+      key[k] = b;
+      count[b]!++;
+    }
+    let above = 0;
+    let edge = BUCKETS;
+    while (above + count[edge]! < left) above += count[edge--]!;
+    // every origin above the edge bucket gets a fen: key > edge ⇔ the sign bit of edge − key is set
+    for (let k = 0; k < len; k++) qs[k]! += (edge - key[k]!) >>> 31;
+    let need = left - above;
+    if (need === count[edge]) {
+      for (let k = 0; k < len; k++) if (key[k] === edge) qs[k]!++;
+      return;
+    }
+    // the edge bucket's largest remainders, ties to the earlier
+    for (; need > 0; need--) {
+      let best = -1;
+      let bestR = -1;
+      for (let k = 0; k < len; k++)
+        if (key[k] === edge && rs[k]! > bestR) {
+          bestR = rs[k]!;
+          best = k;
+        }
+      qs[best]!++;
+      key[best] = -1;
+    }
   }
 
   /** idx[0, len): the origins by remainder, largest first, the earlier first among equals. */

@@ -70,7 +70,17 @@ const splitCaseArb = fc
 
 describe('pro-rata split', () => {
   it('gives exactly the BigInt largest-remainder shares and leaves the rest in the run', () => {
-    const seen = { single: 0, whole: 0, wide: 0, chunked: 0, big: 0, sorted: 0, many: 0 };
+    const seen = {
+      single: 0,
+      whole: 0,
+      wide: 0,
+      chunked: 0,
+      big: 0,
+      one: 0,
+      allButOne: 0,
+      buckets: 0,
+      sorted: 0,
+    };
     const split = new ProRataSplit();
     fc.assert(
       fc.property(splitCaseArb, fc.nat(3), ({ origins, amounts, total, y }, before) => {
@@ -120,8 +130,12 @@ describe('pro-rata split', () => {
             else seen.big++;
           }
         }
-        if (len > 1 && y < total && Math.min(leftover, len - leftover) * len > 1024) seen.sorted++;
-        if (len > 64) seen.many++;
+        if (len > 1 && y < total) {
+          if (leftover === 1) seen.one++;
+          else if (leftover === len - 1) seen.allButOne++;
+          else if (leftover > 1 && len <= 64) seen.buckets++;
+          else if (leftover > 1) seen.sorted++;
+        }
       }),
       { numRuns: 600 },
     );
