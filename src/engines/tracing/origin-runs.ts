@@ -557,8 +557,8 @@ export class ProRataSplit {
       return;
     }
     const key = this.idx;
+    // all zero between calls: cleared below, bucket by bucket
     const count = this.count;
-    count.fill(0);
     // a remainder just below total may round to bucket BUCKETS: one bucket more holds it
     const scale = BUCKETS / total;
     for (let k = 0; k < len; k++) {
@@ -569,10 +569,12 @@ export class ProRataSplit {
     let above = 0;
     let edge = BUCKETS;
     while (above + count[edge]! < left) above += count[edge--]!;
+    const inEdge = count[edge]!;
+    for (let k = 0; k < len; k++) count[key[k]!] = 0;
     // every origin above the edge bucket gets a fen: key > edge ⇔ the sign bit of edge − key is set
     for (let k = 0; k < len; k++) qs[k]! += (edge - key[k]!) >>> 31;
     let need = left - above;
-    if (need === count[edge]) {
+    if (need === inEdge) {
       for (let k = 0; k < len; k++) if (key[k] === edge) qs[k]!++;
       return;
     }
