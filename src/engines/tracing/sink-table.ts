@@ -16,7 +16,7 @@ export class SinkTable {
   /** per sink: block start, capacity (a power of two), number of origins */
   private readonly start: Int32Array;
   private readonly cap: Int32Array;
-  private readonly count: Int32Array;
+  private readonly held: Int32Array;
   private o: Int32Array;
   private x: Float64Array;
   private top = 0;
@@ -31,7 +31,7 @@ export class SinkTable {
     for (let a = 0; a < n; a++) if (isSink[a] === 1) this.slot[a] = sinks++;
     this.start = new Int32Array(sinks);
     this.cap = new Int32Array(sinks);
-    this.count = new Int32Array(sinks);
+    this.held = new Int32Array(sinks);
     this.o = new Int32Array(Math.max(1024, sinks * 16));
     this.x = new Float64Array(this.o.length);
     for (let k = 0; k < sinks; k++) {
@@ -105,7 +105,7 @@ export class SinkTable {
     o[s + i] = origin;
     this.x[s + i] = x;
     this.size++;
-    if (++this.count[k]! * 4 > (mask + 1) * 3) this.grow(k);
+    if (++this.held[k]! * 4 > (mask + 1) * 3) this.grow(k);
   }
 
   private grow(k: number): void {
@@ -129,6 +129,11 @@ export class SinkTable {
     this.freeHead[c] = s;
     this.start[k] = s2;
     this.cap[k] = 2 * cap;
+  }
+
+  /** Origins the sink at account `sink` holds. */
+  count(sink: number): number {
+    return this.held[this.slot[sink]!]!;
   }
 
   /** Writes the (origin, amount) pairs of one sink at `at` of the given arrays, in no order; returns how many. */
