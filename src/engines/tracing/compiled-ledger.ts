@@ -73,6 +73,8 @@ export interface CompiledLedger {
    * are final.
    */
   runEnds: Int32Array;
+  /** per sink, in account order: the transfers into it (sizes its table of origins up front) */
+  sinkTransfers: Int32Array;
   runAccounts: Int32Array;
   runAccountEnds: Int32Array;
   /** the time of each transfer as written, by file index, when the builder kept it */
@@ -336,6 +338,8 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   // commute). comp[nAcc] stands for party → sink transfers, which touch no account at all.
   const comp = new Int32Array(nAcc + 1);
   for (let a = 0; a <= nAcc; a++) comp[a] = a;
+  /** transfers into each sink (0 for other accounts) */
+  const inflow = new Int32Array(nAcc);
   const find = (a: number): number => {
     let r = a;
     while (comp[r] !== r) r = comp[r]!;
@@ -351,6 +355,7 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     if (f >= 0) from[i] = f = rank[f]!;
     const d = rank[to[i]!]!;
     to[i] = d;
+    if (isSink[d] === 1) inflow[d]!++;
     if (f < 0 || isSink[d] === 1) continue;
     const rf = find(f);
     const rd = find(d);
@@ -435,8 +440,14 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   for (const c of count) if (c > largest) largest = c;
   const grouped = largest < GIANT * n;
 
+  let sinks = 0;
+  for (let a = 0; a < nAcc; a++) sinks += isSink[a]!;
+  const sinkTransfers = new Int32Array(sinks);
+  for (let a = 0, k = 0; a < nAcc; a++) if (isSink[a] === 1) sinkTransfers[k++] = inflow[a]!;
+
   // what both orders share: the ids, the times (by file index) and the gaps
   const ids = {
+    sinkTransfers,
     ...accountsByRun(comp, nAcc, grouped ? count.length : n > 0 ? 1 : 0, grouped),
     currency: raw.currency,
     accountIds,

@@ -562,7 +562,7 @@ function stagingCapacity(ledger: CompiledLedger): number {
 }
 
 function sinkTable(ledger: CompiledLedger): SinkTable {
-  return new SinkTable(ledger.isSink);
+  return new SinkTable(ledger.isSink, ledger.sinkTransfers, ledger.originIds.length);
 }
 
 // ---- lot lists ----------------------------------------------------------------------------------

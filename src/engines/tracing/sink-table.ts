@@ -3,8 +3,9 @@
  * and never debited, so they need no order until the end; a sorted run per sink cost an O(n)
  * insertion for every new origin. Every sink's table is a block of its own in one arena (origin
  * Int32 | amount Float64, 12 bytes a slot; origin -1 is empty), so the sinks a gang is using stay
- * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4; a
- * table that fills up moves to a block twice the size and its old block goes to a free list of
+ * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4. A
+ * table starts with room for as many origins as transfers go into its sink (see the constructor);
+ * one that fills up all the same (a transfer can bring many origins) moves to a block twice the size and its old block goes to a free list of
  * its size for the next sink that grows. When the arena is full, its copy into larger arrays keeps
  * only the tables in use (compact).
  */
@@ -24,7 +25,14 @@ export class SinkTable {
   /** (sink, origin) pairs held */
   size = 0;
 
-  constructor(isSink: Uint8Array) {
+  /**
+   * `transfers[k]`: how many transfers go into sink k (in account order), `origins`: how many
+   * origins the ledger has. A sink's table starts with room for that many origins (each transfer
+   * brings one at least, and often no new one; at most `origins`): sized up front the tables rarely
+   * grow, and the arena is allocated once instead of copied bigger again and again (it allocated
+   * ~3× its final size, and every large allocation costs V8 a full garbage collection).
+   */
+  constructor(isSink: Uint8Array, transfers: Int32Array, origins: number) {
     const n = isSink.length;
     this.slot = new Int32Array(n).fill(-1);
     let sinks = 0;
@@ -32,11 +40,21 @@ export class SinkTable {
     this.start = new Int32Array(sinks);
     this.cap = new Int32Array(sinks);
     this.held = new Int32Array(sinks);
-    this.o = new Int32Array(Math.max(1024, sinks * 16));
+    const size = new Int32Array(sinks);
+    let total = 0;
+    for (let k = 0; k < sinks; k++) {
+      // an opening is one origin more
+      const want = Math.min((transfers[k] ?? 0) + 1, origins);
+      let c = 0;
+      while ((8 << c) * 3 < want * 4) c++;
+      size[k] = c;
+      total += 8 << c;
+    }
+    this.o = new Int32Array(Math.max(1024, total));
     this.x = new Float64Array(this.o.length);
     for (let k = 0; k < sinks; k++) {
-      this.start[k] = this.alloc(0);
-      this.cap[k] = 8;
+      this.start[k] = this.alloc(size[k]!);
+      this.cap[k] = 8 << size[k]!;
     }
   }
 

@@ -17,7 +17,7 @@ import {
 
 const T = (m: number) => `2023-03-01T09:${String(m).padStart(2, '0')}:00+08:00`;
 
-/** Checks the run lists against the columns: a partition of the accounts that take part. */
+/** Checks the run lists against the columns (a partition of the accounts that take part), and the sinks' transfer counts. */
 function checkRuns(c: CompiledLedger): void {
   const n = c.transferCount;
   const runs = c.runEnds.length;
@@ -46,6 +46,11 @@ function checkRuns(c: CompiledLedger): void {
         expect(runOf[a]).toBe(r);
         seen[a] = 1;
       }
+  // the transfers into each sink, sinks in account order (they size the sinks' tables)
+  const into = new Map<number, number>();
+  for (let k = 0; k < n; k++) if (c.isSink[c.to[k]!] === 1) into.set(c.to[k]!, (into.get(c.to[k]!) ?? 0) + 1);
+  const sinks = [...c.isSink.keys()].filter((a) => c.isSink[a] === 1);
+  expect([...c.sinkTransfers]).toEqual(sinks.map((a) => into.get(a) ?? 0));
   // and no account that takes part in no transfer
   for (let a = 0; a < c.accountIds.length; a++) if (runOf[a]! >= 0) expect(seen[a]).toBe(1);
 }
