@@ -28,6 +28,7 @@
  * follow each other in the order of their first transfer in time.
  */
 import { IdSet } from './id-set.js';
+import { idOrder } from './id-order.js';
 import { parsedSubMs, parseIsoTime } from './iso-time.js';
 import { LedgerError } from './ledger-error.js';
 import { timeOrder } from './time-order.js';
@@ -321,18 +322,19 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   const { from, to, amount, timeMs, timeSub } = raw;
   const n = from.length;
   const nAcc = raw.accounts.length;
-  const sortedAccounts = raw.accounts.map((a, i) => ({ id: a.id, i })).sort((a, b) => cmp(a.id, b.id));
+  const byId = idOrder(raw.accounts.map((a) => a.id));
   const rank = new Int32Array(nAcc);
   const accountIds: string[] = new Array(nAcc);
   const isSink = new Uint8Array(nAcc);
   const opening = new Float64Array(nAcc);
-  sortedAccounts.forEach((a, r) => {
-    rank[a.i] = r;
-    const acc = raw.accounts[a.i]!;
+  for (let r = 0; r < nAcc; r++) {
+    const i = byId[r]!;
+    rank[i] = r;
+    const acc = raw.accounts[i]!;
     accountIds[r] = acc.id;
     isSink[r] = acc.sink ? 1 : 0;
     opening[r] = acc.opening;
-  });
+  }
   // Ids to ranks, and the connected components of the account–account transfer graph by
   // union-find (a transfer into a sink joins nothing: a sink is only credited, and its sums
   // commute). comp[nAcc] stands for party → sink transfers, which touch no account at all.
@@ -421,13 +423,14 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   const gapAccounts = new Set(gaps.map((g) => g.account));
   for (const a of [...gapAccounts].sort((x, y) => x - y))
     names.push({ id: `unknown:${accountIds[a]}`, role: ROLE_UNKNOWN, party: -1, opening: -1, unknown: a });
-  names.sort((x, y) => cmp(x.id, y.id));
-  const originIds = names.map((o) => o.id);
-  const originRole = new Uint8Array(names.length);
+  const byName = idOrder(names.map((o) => o.id));
+  const origins = Array.from(byName, (k) => names[k]!);
+  const originIds = origins.map((o) => o.id);
+  const originRole = new Uint8Array(origins.length);
   const partyOrigin = new Int32Array(raw.parties.length);
   const openingOrigin = new Int32Array(nAcc).fill(-1);
   const unknownOrigin = new Int32Array(nAcc).fill(-1);
-  names.forEach((o, k) => {
+  origins.forEach((o, k) => {
     originRole[k] = o.role;
     if (o.party >= 0) partyOrigin[o.party] = k;
     if (o.opening >= 0) openingOrigin[o.opening] = k;
@@ -576,10 +579,6 @@ function accountsByRun(
 
 /** Share of the transfers in one component above which they are applied in plain time order. */
 const GIANT = 0.9;
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
