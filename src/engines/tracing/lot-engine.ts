@@ -556,14 +556,6 @@ function arenaCapacity(ledger: CompiledLedger): number {
   return Math.max(ledger.accountIds.length * 2, Math.ceil(ledger.transferCount * 1.3));
 }
 
-/**
- * fifo and lifo stage one entry per (account, origin) held at the end, at most one a lot: the
- * benchmark's networks end with ~0.26 a transfer outside the sinks (staged-holdings.ts).
- */
-function stagingCapacity(ledger: CompiledLedger): number {
-  return Math.ceil(ledger.transferCount * 0.3);
-}
-
 function sinkTable(ledger: CompiledLedger): SinkTable {
   return new SinkTable(ledger.isSink, ledger.sinkTransfers, ledger.originIds.length);
 }
@@ -626,7 +618,7 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const pool = new LotPool(poolCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
-  const staged = new StagedHoldings(ledger, stagingCapacity(ledger));
+  const staged = new StagedHoldings(ledger);
   const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
@@ -749,7 +741,7 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const pool = new LotPool(poolCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
-  const staged = new StagedHoldings(ledger, stagingCapacity(ledger));
+  const staged = new StagedHoldings(ledger);
   const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
