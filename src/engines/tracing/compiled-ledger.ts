@@ -28,6 +28,7 @@
  * follow each other in the order of their first transfer in time.
  */
 import { IdSet } from './id-set.js';
+import { idOrder } from './id-order.js';
 import { parsedSubMs, parseIsoTime } from './iso-time.js';
 import { LedgerError } from './ledger-error.js';
 import { timeOrder } from './time-order.js';
@@ -64,6 +65,19 @@ export interface CompiledLedger {
   timeSub: Int32Array;
   /** connected components the transfers were grouped into (party → sink transfers count as one) */
   componentCount: number;
+  /**
+   * The runs of the application order: one per component, or one for the whole ledger when it is
+   * applied in plain time order (one giant component). runEnds[r] is where run r ends (exclusive
+   * step; the last is the transfer count); the non-sink accounts that take part in run r are
+   * runAccounts[runAccountEnds[r-1] .. runAccountEnds[r]) (from 0 for r = 0), ascending. No account
+   * takes part in two runs (sinks take part in none), so once its run is over an account's holdings
+   * are final.
+   */
+  runEnds: Int32Array;
+  /** per sink, in account order: the transfers into it (sizes its table of origins up front) */
+  sinkTransfers: Int32Array;
+  runAccounts: Int32Array;
+  runAccountEnds: Int32Array;
   /** the time of each transfer as written, by file index, when the builder kept it */
   timeText: string[] | undefined;
   /** shortfalls (rule 3) in time order; they do not depend on the rule (nor on the grouping) */
@@ -308,23 +322,26 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   const { from, to, amount, timeMs, timeSub } = raw;
   const n = from.length;
   const nAcc = raw.accounts.length;
-  const sortedAccounts = raw.accounts.map((a, i) => ({ id: a.id, i })).sort((a, b) => cmp(a.id, b.id));
+  const byId = idOrder(raw.accounts.map((a) => a.id));
   const rank = new Int32Array(nAcc);
   const accountIds: string[] = new Array(nAcc);
   const isSink = new Uint8Array(nAcc);
   const opening = new Float64Array(nAcc);
-  sortedAccounts.forEach((a, r) => {
-    rank[a.i] = r;
-    const acc = raw.accounts[a.i]!;
+  for (let r = 0; r < nAcc; r++) {
+    const i = byId[r]!;
+    rank[i] = r;
+    const acc = raw.accounts[i]!;
     accountIds[r] = acc.id;
     isSink[r] = acc.sink ? 1 : 0;
     opening[r] = acc.opening;
-  });
+  }
   // Ids to ranks, and the connected components of the account–account transfer graph by
   // union-find (a transfer into a sink joins nothing: a sink is only credited, and its sums
   // commute). comp[nAcc] stands for party → sink transfers, which touch no account at all.
   const comp = new Int32Array(nAcc + 1);
   for (let a = 0; a <= nAcc; a++) comp[a] = a;
+  /** transfers into each sink (0 for other accounts) */
+  const inflow = new Int32Array(nAcc);
   const find = (a: number): number => {
     let r = a;
     while (comp[r] !== r) r = comp[r]!;
@@ -340,6 +357,7 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     if (f >= 0) from[i] = f = rank[f]!;
     const d = rank[to[i]!]!;
     to[i] = d;
+    if (isSink[d] === 1) inflow[d]!++;
     if (f < 0 || isSink[d] === 1) continue;
     const rf = find(f);
     const rd = find(d);
@@ -405,21 +423,35 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   const gapAccounts = new Set(gaps.map((g) => g.account));
   for (const a of [...gapAccounts].sort((x, y) => x - y))
     names.push({ id: `unknown:${accountIds[a]}`, role: ROLE_UNKNOWN, party: -1, opening: -1, unknown: a });
-  names.sort((x, y) => cmp(x.id, y.id));
-  const originIds = names.map((o) => o.id);
-  const originRole = new Uint8Array(names.length);
+  const byName = idOrder(names.map((o) => o.id));
+  const origins = Array.from(byName, (k) => names[k]!);
+  const originIds = origins.map((o) => o.id);
+  const originRole = new Uint8Array(origins.length);
   const partyOrigin = new Int32Array(raw.parties.length);
   const openingOrigin = new Int32Array(nAcc).fill(-1);
   const unknownOrigin = new Int32Array(nAcc).fill(-1);
-  names.forEach((o, k) => {
+  origins.forEach((o, k) => {
     originRole[k] = o.role;
     if (o.party >= 0) partyOrigin[o.party] = k;
     if (o.opening >= 0) openingOrigin[o.opening] = k;
     if (o.unknown >= 0) unknownOrigin[o.unknown] = k;
   });
 
+  // One giant component (gangs that share cards, one city-wide web): grouping buys nothing, and
+  // the time order is an application order too.
+  let largest = 0;
+  for (const c of count) if (c > largest) largest = c;
+  const grouped = largest < GIANT * n;
+
+  let sinks = 0;
+  for (let a = 0; a < nAcc; a++) sinks += isSink[a]!;
+  const sinkTransfers = new Int32Array(sinks);
+  for (let a = 0, k = 0; a < nAcc; a++) if (isSink[a] === 1) sinkTransfers[k++] = inflow[a]!;
+
   // what both orders share: the ids, the times (by file index) and the gaps
   const ids = {
+    sinkTransfers,
+    ...accountsByRun(comp, nAcc, grouped ? count.length : n > 0 ? 1 : 0, grouped),
     currency: raw.currency,
     accountIds,
     isSink,
@@ -437,12 +469,7 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     gaps,
   };
 
-  // One giant component (gangs that share cards, one city-wide web): grouping buys nothing, and
-  // the time order is an application order too. A file already in time order is then used as
-  // it is, with no copy at all.
-  let largest = 0;
-  for (const c of count) if (c > largest) largest = c;
-  const grouped = largest < GIANT * n;
+  // Not grouped, a file already in time order is used as it is, with no copy at all.
   let sorted = !grouped;
   for (let k = 0; k < n && sorted; k++) sorted = order[k] === k;
   if (sorted) {
@@ -456,7 +483,8 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
       gapSteps[k] = gapAt[k]!;
       gapAmounts[k] = g.amount;
     });
-    return { ...ids, from, to, amount, file: order, gapSteps, gapAmounts };
+    const runEnds = n > 0 ? Int32Array.of(n) : new Int32Array(0);
+    return { ...ids, from, to, amount, file: order, gapSteps, gapAmounts, runEnds };
   }
 
   // The application order: the time order sorted stably by component (counting sort), the
@@ -464,6 +492,11 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
   // buffer: one large allocation, and each sets off a full garbage collection.
   const next = new Float64Array(count.length);
   for (let c = 1; c < count.length; c++) next[c] = next[c - 1]! + count[c - 1]!;
+  const runEnds = grouped
+    ? Int32Array.from(count, (c, k) => next[k]! + c)
+    : n > 0
+      ? Int32Array.of(n)
+      : new Int32Array(0);
   const buf = new ArrayBuffer(20 * n);
   const amountOut = new Float64Array(buf, 0, n);
   const fromOut = new Int32Array(buf, 8 * n, n);
@@ -494,15 +527,58 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     gapSteps[w] = steps[g]!;
     gapAmounts[w] = gaps[g]!.amount;
   });
-  return { ...ids, from: fromOut, to: toOut, amount: amountOut, file, gapSteps, gapAmounts };
+  return {
+    ...ids,
+    from: fromOut,
+    to: toOut,
+    amount: amountOut,
+    file,
+    gapSteps,
+    gapAmounts,
+    runEnds,
+  };
+}
+
+/**
+ * The non-sink accounts of each run, ascending within a run (a counting sort of the accounts by
+ * component number; comp[a] < 0: a sink, or an account in no transfer). Ungrouped, the one run
+ * holds every account of every component.
+ */
+function accountsByRun(
+  comp: Int32Array,
+  nAcc: number,
+  runs: number,
+  grouped: boolean,
+): { runAccounts: Int32Array; runAccountEnds: Int32Array } {
+  const runAccountEnds = new Int32Array(runs);
+  let total = 0;
+  for (let a = 0; a < nAcc; a++) {
+    const c = comp[a]!;
+    if (c < 0) continue;
+    total++;
+    if (grouped) runAccountEnds[c]!++;
+  }
+  const runAccounts = new Int32Array(total);
+  if (!grouped) {
+    for (let a = 0, w = 0; a < nAcc; a++) if (comp[a]! >= 0) runAccounts[w++] = a;
+    if (runs > 0) runAccountEnds[0] = total;
+    return { runAccounts, runAccountEnds };
+  }
+  // starts, then each account at its run's cursor; the cursors end at the runs' ends
+  for (let c = 0, s = 0; c < runs; c++) {
+    const k = runAccountEnds[c]!;
+    runAccountEnds[c] = s;
+    s += k;
+  }
+  for (let a = 0; a < nAcc; a++) {
+    const c = comp[a]!;
+    if (c >= 0) runAccounts[runAccountEnds[c]!++] = a;
+  }
+  return { runAccounts, runAccountEnds };
 }
 
 /** Share of the transfers in one component above which they are applied in plain time order. */
 const GIANT = 0.9;
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -42,10 +42,13 @@
  * Sinks are never debited, so their lot order is irrelevant: every rule credits them into a
  * small hash table per sink on origin (sink-table.ts), sorted once at the end.
  *
- * The final holdings (buildHoldings) walk the accounts' lot lists 32 at a time in lockstep, so
- * the cache misses of 32 lists overlap instead of following one another; the pool and the arena
- * are sized from the transfer count at the start, so a run rarely grows them (each growth of a
- * large array costs V8 a full garbage collection).
+ * fifo and lifo take the final holdings run by run (staged-holdings.ts): when a run of the
+ * application order is over its accounts' lists are summed while still in cache and their lots
+ * go back to the free list, so the pool holds one run's lots. libr and prorata take them at the
+ * end (buildHoldings), walking the accounts' lot lists 32 at a time in lockstep, so the cache
+ * misses of 32 lists overlap instead of following one another. The pool and the arena are sized
+ * from the ledger at the start, so a run rarely grows them (each growth of a large array costs V8
+ * a full garbage collection).
  *
  * Amounts are doubles holding integers, exact to 2^53 (checked when compiling). With a listener
  * (`onPieces`: explanations, poison reach) each debit's pieces are also written to a scratch
@@ -58,6 +61,7 @@
 import type { CompiledLedger } from './compiled-ledger.js';
 import { arenaCapacity, MapArena, ProRataSplit } from './origin-runs.js';
 import { SinkTable } from './sink-table.js';
+import { StagedHoldings } from './staged-holdings.js';
 import type { Holdings } from './trace-document.js';
 import type { TraceRule } from './types.js';
 
@@ -98,8 +102,8 @@ export interface FastTraceResult {
 /**
  * Lot nodes, 16 bytes each, interleaved in one buffer: amount at f[2i] (Float64), origin at
  * i[4i+2] and the one link at i[4i+3] (Int32 views of the same bytes). Freed nodes are chained
- * through the link into a free list. Starts at a size taken from the transfer count (poolCapacity)
- * and doubles when full: few large allocations, each of which
+ * through the link into a free list. Starts at a size taken from the ledger (poolCapacity: the
+ * openings and the longest run) and doubles when full: few large allocations, each of which
  * makes V8 run a full garbage collection (external memory pressure).
  */
 class LotPool {
@@ -195,11 +199,18 @@ class Scratch {
  * process holds a million account ids).
  */
 function poolCapacity(ledger: CompiledLedger): number {
-  return Math.max(ledger.accountIds.length >> 1, Math.ceil(ledger.transferCount * 0.3));
+  // fifo and lifo give a run's lots back when it is over (staged-holdings.ts): the pool holds the
+  // opening lots and one run's lots at a time
+  const ends = ledger.runEnds;
+  let longest = 0;
+  for (let r = 0, s = 0; r < ends.length; s = ends[r++]!) longest = Math.max(longest, ends[r]! - s);
+  let openings = 0;
+  for (let a = 0; a < ledger.openingOrigin.length; a++) if (ledger.openingOrigin[a]! >= 0) openings++;
+  return openings + Math.ceil(longest * 0.3) + 1024;
 }
 
 function sinkTable(ledger: CompiledLedger): SinkTable {
-  return new SinkTable(ledger.isSink);
+  return new SinkTable(ledger.isSink, ledger.sinkTransfers, ledger.originIds.length);
 }
 
 // ---- lot lists ----------------------------------------------------------------------------------
@@ -260,6 +271,7 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const pool = new LotPool(poolCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
+  const staged = new StagedHoldings(ledger);
   const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
@@ -267,10 +279,30 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
     if (acc[2 * a + 1] === SINK) sinks.add(a, o, opening[a]!);
     else appendFifo(pool, acc, 2 * a, o, opening[a]!);
   }
+  const { runEnds, runAccounts, runAccountEnds } = ledger;
+  /** Run r is over: its accounts' holdings are final (staged), their lots go to the free list. */
+  const closeRun = (r: number): void => {
+    for (let p = r > 0 ? runAccountEnds[r - 1]! : 0, e = runAccountEnds[r]!; p < e; p++) {
+      const h = 2 * runAccounts[p]!;
+      const head = acc[h]!;
+      staged.stage(p, pool.f, pool.i, head);
+      if (head === NIL) continue;
+      pool.i[4 * acc[h + 1]! + 3] = pool.free;
+      pool.free = head;
+      acc[h] = NIL;
+      acc[h + 1] = NIL;
+    }
+  };
+  let run = 0;
+  let runEnd = runEnds[0]!;
   let gi = 0;
   let gapK = gapSteps[0]!;
   const n = from.length;
   for (let k = 0; k < n; k++) {
+    if (k === runEnd) {
+      closeRun(run++);
+      runEnd = runEnds[run]!;
+    }
     const f = from[k]!;
     const d = to[k]!;
     const x = amount[k]!;
@@ -345,9 +377,9 @@ function runFifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
     }
     if (need > 0) appendFifo(pool, acc, 2 * d, po, need);
   }
-  const bytes = acc.byteLength + pool.byteLength + sinks.byteLength + S.byteLength;
-  const holdings = buildHoldings(ledger, sinks, pool, acc, 2, 0, null, 0, 0, null);
-  return result(holdings, bytes, bytes);
+  if (n > 0) closeRun(run);
+  const bytes = acc.byteLength + pool.byteLength + sinks.byteLength + S.byteLength + staged.byteLength;
+  return result(staged.finish(sinks), bytes, bytes);
 }
 
 /**
@@ -362,6 +394,7 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const pool = new LotPool(poolCapacity(ledger));
   const sinks = sinkTable(ledger);
   const S = new Scratch();
+  const staged = new StagedHoldings(ledger);
   const { from, to, amount, file, unknownOrigin, openingOrigin, opening, gapSteps, gapAmounts } = ledger;
   for (let a = 0; a < nAcc; a++) {
     const o = openingOrigin[a]!;
@@ -369,10 +402,29 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
     if (acc[a] === SINK) sinks.add(a, o, opening[a]!);
     else pushLifo(pool, acc, a, o, opening[a]!);
   }
+  const { runEnds, runAccounts, runAccountEnds } = ledger;
+  /** as in runFifo (the stack's last node is its oldest lot) */
+  const closeRun = (r: number): void => {
+    for (let p = r > 0 ? runAccountEnds[r - 1]! : 0, e = runAccountEnds[r]!; p < e; p++) {
+      const a = runAccounts[p]!;
+      const top = acc[a]!;
+      const last = staged.stage(p, pool.f, pool.i, top);
+      if (top === NIL) continue;
+      pool.i[4 * last + 3] = pool.free;
+      pool.free = top;
+      acc[a] = NIL;
+    }
+  };
+  let run = 0;
+  let runEnd = runEnds[0]!;
   let gi = 0;
   let gapK = gapSteps[0]!;
   const n = from.length;
   for (let k = 0; k < n; k++) {
+    if (k === runEnd) {
+      closeRun(run++);
+      runEnd = runEnds[run]!;
+    }
     const f = from[k]!;
     const d = to[k]!;
     const x = amount[k]!;
@@ -444,9 +496,9 @@ function runLifo(ledger: CompiledLedger, listener: PieceListener | undefined): F
       acc[d] = first;
     }
   }
-  const bytes = acc.byteLength + pool.byteLength + sinks.byteLength + S.byteLength;
-  const holdings = buildHoldings(ledger, sinks, pool, acc, 1, 0, null, 0, 0, null);
-  return result(holdings, bytes, bytes);
+  if (n > 0) closeRun(run);
+  const bytes = acc.byteLength + pool.byteLength + sinks.byteLength + S.byteLength + staged.byteLength;
+  return result(staged.finish(sinks), bytes, bytes);
 }
 
 /**

@@ -3,8 +3,9 @@
  * and never debited, so they need no order until the end; a sorted run per sink cost an O(n)
  * insertion for every new origin. Every sink's table is a block of its own in one arena (origin
  * Int32 | amount Float64, 12 bytes a slot; origin -1 is empty), so the sinks a gang is using stay
- * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4; a
- * table that fills up moves to a block twice the size and its old block goes to a free list of
+ * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4. A
+ * table starts with room for as many origins as transfers go into its sink (see the constructor);
+ * one that fills up all the same (a transfer can bring many origins) moves to a block twice the size and its old block goes to a free list of
  * its size for the next sink that grows. When the arena is full, its copy into larger arrays keeps
  * only the tables in use (compact).
  */
@@ -16,7 +17,7 @@ export class SinkTable {
   /** per sink: block start, capacity (a power of two), number of origins */
   private readonly start: Int32Array;
   private readonly cap: Int32Array;
-  private readonly count: Int32Array;
+  private readonly held: Int32Array;
   private o: Int32Array;
   private x: Float64Array;
   private top = 0;
@@ -24,19 +25,36 @@ export class SinkTable {
   /** (sink, origin) pairs held */
   size = 0;
 
-  constructor(isSink: Uint8Array) {
+  /**
+   * `transfers[k]`: how many transfers go into sink k (in account order), `origins`: how many
+   * origins the ledger has. A sink's table starts with room for that many origins (each transfer
+   * brings one at least, and often no new one; at most `origins`): sized up front the tables rarely
+   * grow, and the arena is allocated once instead of copied bigger again and again (it allocated
+   * ~3× its final size, and every large allocation costs V8 a full garbage collection).
+   */
+  constructor(isSink: Uint8Array, transfers: Int32Array, origins: number) {
     const n = isSink.length;
     this.slot = new Int32Array(n).fill(-1);
     let sinks = 0;
     for (let a = 0; a < n; a++) if (isSink[a] === 1) this.slot[a] = sinks++;
     this.start = new Int32Array(sinks);
     this.cap = new Int32Array(sinks);
-    this.count = new Int32Array(sinks);
-    this.o = new Int32Array(Math.max(1024, sinks * 16));
+    this.held = new Int32Array(sinks);
+    const size = new Int32Array(sinks);
+    let total = 0;
+    for (let k = 0; k < sinks; k++) {
+      // an opening is one origin more
+      const want = Math.min((transfers[k] ?? 0) + 1, origins);
+      let c = 0;
+      while ((8 << c) * 3 < want * 4) c++;
+      size[k] = c;
+      total += 8 << c;
+    }
+    this.o = new Int32Array(Math.max(1024, total));
     this.x = new Float64Array(this.o.length);
     for (let k = 0; k < sinks; k++) {
-      this.start[k] = this.alloc(0);
-      this.cap[k] = 8;
+      this.start[k] = this.alloc(size[k]!);
+      this.cap[k] = 8 << size[k]!;
     }
   }
 
@@ -105,7 +123,7 @@ export class SinkTable {
     o[s + i] = origin;
     this.x[s + i] = x;
     this.size++;
-    if (++this.count[k]! * 4 > (mask + 1) * 3) this.grow(k);
+    if (++this.held[k]! * 4 > (mask + 1) * 3) this.grow(k);
   }
 
   private grow(k: number): void {
@@ -129,6 +147,11 @@ export class SinkTable {
     this.freeHead[c] = s;
     this.start[k] = s2;
     this.cap[k] = 2 * cap;
+  }
+
+  /** Origins the sink at account `sink` holds. */
+  count(sink: number): number {
+    return this.held[this.slot[sink]!]!;
   }
 
   /** Writes the (origin, amount) pairs of one sink at `at` of the given arrays, in no order; returns how many. */
