@@ -571,15 +571,16 @@ export class ProRataSplit {
     let above = 0;
     let edge = BUCKETS;
     while (above + count[edge]! < left) above += count[edge--]!;
-    const inEdge = count[edge]!;
-    for (let k = 0; k < len; k++) count[key[k]!] = 0;
-    // every origin above the edge bucket gets a fen: key > edge ⇔ the sign bit of edge − key is set
-    for (let k = 0; k < len; k++) qs[k]! += (edge - key[k]!) >>> 31;
     let need = left - above;
-    if (need === inEdge) {
-      for (let k = 0; k < len; k++) if (key[k] === edge) qs[k]!++;
-      return;
+    // every origin above the edge bucket gets a fen, and the edge bucket's too when all of it wins:
+    // key > cut ⇔ the sign bit of cut − key is set (one pass, which also clears the buckets)
+    const cut = need === count[edge] ? edge - 1 : edge;
+    for (let k = 0; k < len; k++) {
+      const b = key[k]!;
+      count[b] = 0;
+      qs[k]! += (cut - b) >>> 31;
     }
+    if (cut < edge) return;
     // the edge bucket's largest remainders, ties to the earlier
     for (; need > 0; need--) {
       let best = -1;
