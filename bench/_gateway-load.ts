@@ -23,6 +23,13 @@ export interface LoadResult {
   readonly perSecond: number;
   /** Enqueue commit → feedback applied, ms, sorted. */
   readonly latencies: Float64Array;
+  /** The same latencies by when their request was committed: [ms since the load started, latency ms], in commit order. */
+  readonly timeline: readonly (readonly [number, number])[];
+  /** Enqueue transactions that started later than their pace said (the load caught up), and the worst lag, ms. */
+  readonly lateBatches: number;
+  readonly worstLagMs: number;
+  /** Every `sampleMs` while the load ran: ms since it started, the API's CPU ms, its main thread's busy ms, the simulator's CPU ms (cumulative). */
+  readonly samples: readonly Sample[];
   readonly results: Readonly<Record<string, number>>;
   readonly apiCpuMs: number;
   readonly workerCpuMs: number | undefined;
@@ -35,6 +42,13 @@ export interface LoadResult {
   readonly callbacksFailed: number;
   /** Request exchanges the simulator served (single, batches, items in batches) and callback batches sent. */
   readonly exchanges: { single: number; batches: number; batchedItems: number; callbackBatches: number };
+}
+
+export interface Sample {
+  readonly t: number;
+  readonly apiCpuMs: number;
+  readonly apiLoopBusyMs: number;
+  readonly simCpuMs: number | undefined;
 }
 
 type SimCounters = {
@@ -80,7 +94,14 @@ export async function runLoad(
   rig: Rig,
   clock: FeedbackClock,
   targets: readonly Target[],
-  options: { requests: number; batch: number; rate?: number | undefined; stallMs?: number; offset?: number },
+  options: {
+    requests: number;
+    batch: number;
+    rate?: number | undefined;
+    stallMs?: number;
+    offset?: number;
+    sampleMs?: number;
+  },
 ): Promise<LoadResult> {
   const { ctx } = rig;
   const { done, results } = clock.begin();
@@ -95,10 +116,29 @@ export async function runLoad(
   const workerCpu0 = pids.map(cpuMsOf);
   const simCpu0 = cpuMsOf(rig.simPid);
   const started = performance.now();
+  const samples: Sample[] = [];
+  const elu0 = performance.eventLoopUtilization();
+  const sample = () => {
+    const cpu = process.cpuUsage(cpu0);
+    const simCpu = cpuMsOf(rig.simPid);
+    samples.push({
+      t: performance.now() - started,
+      apiCpuMs: (cpu.user + cpu.system) / 1000,
+      apiLoopBusyMs: performance.eventLoopUtilization(elu0).active,
+      simCpuMs: simCpu !== undefined && simCpu0 !== undefined ? simCpu - simCpu0 : undefined,
+    });
+  };
+  const sampler = options.sampleMs ? setInterval(sample, options.sampleMs) : undefined;
+  let lateBatches = 0;
+  let worstLagMs = 0;
   for (let from = 0; from < options.requests; from += options.batch) {
     if (options.rate) {
       const wait = started + (from / options.rate) * 1000 - performance.now();
       if (wait > 0) await sleep(wait);
+      else if (wait < -5) {
+        lateBatches++;
+        worstLagMs = Math.max(worstLagMs, -wait);
+      }
     }
     const to = Math.min(options.requests, from + options.batch);
     const rows = await withBusyRetry(counters, () =>
@@ -134,6 +174,7 @@ export async function runLoad(
       lastProgress = performance.now();
     } else if (performance.now() - lastProgress > (options.stallMs ?? 60_000)) break;
   }
+  if (sampler) clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
   const status1 = (await rig.sim.status()) as SimCounters;
   const callbacks1 = status1.callbacks;
@@ -143,10 +184,12 @@ export async function runLoad(
   const simCpu = cpuMsOf(rig.simPid);
   let last = started;
   const latencies: number[] = [];
+  const timeline: [number, number][] = [];
   for (const [requestId, t] of committed) {
     const end = done.get(requestId);
     if (end === undefined) continue;
     latencies.push(end - t);
+    timeline.push([t - started, end - t]);
     if (end > last) last = end;
   }
   const seconds = (last - started) / 1000;
@@ -160,6 +203,10 @@ export async function runLoad(
     seconds,
     perSecond: latencies.length / seconds,
     latencies: Float64Array.from(latencies).sort(),
+    timeline,
+    lateBatches,
+    worstLagMs,
+    samples,
     results: { ...results },
     apiCpuMs: (cpu.user + cpu.system) / 1000,
     workerCpuMs: pids.length === 0 ? 0 : w1 !== undefined && w0 !== undefined ? w1 - w0 : undefined,
@@ -207,6 +254,17 @@ export function simulatedLatency(
   const plan = new FaultPlan(resolveFaultProfile(faults), seed, all);
   const byCode = new Map(all.map((i) => [i.code, i]));
   return Float64Array.from(institutions.map((code) => plan.executionDelayMs(byCode.get(code)!))).sort();
+}
+
+/** Latencies of the requests committed in [fromMs, toMs) after the load started, sorted. */
+export function latenciesBetween(
+  timeline: LoadResult['timeline'],
+  fromMs: number,
+  toMs = Number.POSITIVE_INFINITY,
+): Float64Array {
+  const out: number[] = [];
+  for (const [t, latency] of timeline) if (t >= fromMs && t < toMs) out.push(latency);
+  return Float64Array.from(out).sort();
 }
 
 export function pct(sorted: Float64Array, p: number): number {

@@ -8,11 +8,15 @@
  *   npm run bench -- gateway [--requests 5000] [--batch 100] [--rate max,50] [--paced-seconds 20]
  *                            [--faults none,latency] [--databases sqlite,postgres]
  *                            [--modes in-process,jetstream-1,jetstream-2] [--warmup 300] [--no-direct]
- *                            [--scenario default]
+ *                            [--scenario default] [--settle 3] [--timeline 500]
  *
- * Rows with offered "max" enqueue everything at once: req/s = requests / (first enqueue → last
+ * Rows with offered "max" enqueue --requests at once: req/s = requests / (first enqueue → last
  * feedback), and the latency is mostly time spent queued. Paced rows offer a fixed rate for
- * --paced-seconds: latency below saturation. Latency: enqueue commit → feedback applied (the case
+ * --paced-seconds (rate × seconds requests; --requests does not cap them): latency below
+ * saturation; under each paced row, the first --settle seconds and the rest are shown apart, with
+ * the p99 of each second, so a slow start is seen and not hidden in the overall figure. --timeline
+ * <ms> prints, per window of that length, the requests committed in it, their p50/p99, the API's CPU
+ * and main-thread busy share and the simulator's CPU share. Latency: enqueue commit → feedback applied (the case
  * workflow hears of it). "sim p50/p99": the institution latency the simulator adds by itself, drawn
  * from the same profile for the same institutions. CPU ms/req: the API process (enqueue, callbacks,
  * in-process dispatch and the load generator), the workers together, the simulator. The "direct
@@ -24,7 +28,15 @@
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { FeedbackClock, pct, runLoad, simulatedLatency, targetsOf } from './_gateway-load.js';
+import {
+  FeedbackClock,
+  type LoadResult,
+  latenciesBetween,
+  pct,
+  runLoad,
+  simulatedLatency,
+  targetsOf,
+} from './_gateway-load.js';
 import { directLoad, startBenchSim, startFeedbackSink } from './_sim-harness.js';
 import { simKeysFile } from '../src/sim/keys.js';
 import { buildInstitutions } from '../src/sim/institutions.js';
@@ -66,6 +78,8 @@ export async function main(args: string[]): Promise<void> {
   const batch = Number(arg(args, 'batch', '100'));
   const warmup = Number(arg(args, 'warmup', '300'));
   const pacedSeconds = Number(arg(args, 'paced-seconds', '20'));
+  const settleSeconds = Number(arg(args, 'settle', '3'));
+  const timelineMs = Number(arg(args, 'timeline', '0'));
   const direct = !args.includes('--no-direct');
   const scenario = arg(args, 'scenario', 'default');
   const rates = arg(args, 'rate', 'max,50')
@@ -79,7 +93,7 @@ export async function main(args: string[]): Promise<void> {
     modes = modes.filter((m) => m.kind !== 'jetstream');
   }
   console.log(
-    `Gateway: scenario ${scenario}, ${requests} requests per row (half holder queries, half stop-payments), ${batch} per enqueue transaction, ` +
+    `Gateway: scenario ${scenario}, ${requests} requests per "max" row and rate × ${pacedSeconds} s per paced row (half holder queries, half stop-payments), ${batch} per enqueue transaction, ` +
       `after ${warmup} warm-up requests; simulator in a child process; ${cpus().length} CPUs, load average ${loadavg()} at start`,
   );
   console.log(
@@ -104,8 +118,15 @@ export async function main(args: string[]): Promise<void> {
           } else throw new Error(`unknown database "${label}"`);
           try {
             // A paced row offers `rate` per second for pacedSeconds: latency below saturation.
-            const n = rate ? Math.min(requests, Math.round(rate * pacedSeconds)) : requests;
-            await row(database, mode, faults, rate, { requests: n, batch, warmup, scenario });
+            const n = rate ? Math.round(rate * pacedSeconds) : requests;
+            await row(database, mode, faults, rate, {
+              requests: n,
+              batch,
+              warmup,
+              scenario,
+              settleSeconds,
+              timelineMs,
+            });
           } catch (error) {
             console.log(
               `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | failed: ${(error as Error).message} |`,
@@ -148,7 +169,14 @@ async function row(
   mode: Mode,
   faults: string,
   rate: number | undefined,
-  sizes: { requests: number; batch: number; warmup: number; scenario: string },
+  sizes: {
+    requests: number;
+    batch: number;
+    warmup: number;
+    scenario: string;
+    settleSeconds: number;
+    timelineMs: number;
+  },
 ): Promise<void> {
   const rig = await startRig({ database, mode, faults, seed: SEED, scenario: sizes.scenario });
   try {
@@ -160,13 +188,18 @@ async function row(
       batch: sizes.batch,
       rate,
       offset: sizes.warmup,
+      sampleMs: sizes.timelineMs || undefined,
     });
     const sim = simulatedLatency(faults, SEED, r.institutions);
     const per = (ms: number | undefined) => (ms === undefined ? undefined : ms / Math.max(1, r.completed));
     console.log(
       `| ${database.label.padEnd(8)} | ${modeLabel(mode).padEnd(12)} | ${faults.padEnd(7)} | ${(rate ? String(rate) : 'max').padStart(7)} | ${String(r.completed).padStart(4)} | ${f0(r.perSecond).padStart(5)} | ${f1(pct(r.latencies, 50)).padStart(6)} | ${f1(pct(r.latencies, 99)).padStart(6)} | ${f1(pct(r.latencies, 100)).padStart(6)} | ${`${f0(pct(sim, 50))}/${f0(pct(sim, 99))}`.padStart(14)} | ${f2(per(r.apiCpuMs)).padStart(14)} | ${f2(per(r.workerCpuMs)).padStart(7)} | ${f2(per(r.simCpuMs)).padStart(4)} |`,
     );
+    if (rate) console.log(`  (${pacedTimeline(r, sizes.settleSeconds)})`);
+    if (sizes.timelineMs) printTimeline(r);
     const notes: string[] = [];
+    if (r.lateBatches > 0)
+      notes.push(`${r.lateBatches} enqueue transactions started late, worst by ${f0(r.worstLagMs)} ms`);
     if (r.completed < r.requests) notes.push(`only ${r.completed} of ${r.requests} answered`);
     if (r.callbacksFailed > 0) notes.push(`${r.callbacksFailed} callback deliveries failed and were resent`);
     if (r.busyRetries > 0) notes.push(`${r.busyRetries} enqueue transactions retried (SQLITE_BUSY)`);
@@ -178,5 +211,38 @@ async function row(
       );
   } finally {
     await rig.close();
+  }
+}
+
+/** A paced row over time: the first seconds and the rest apart, then the p99 of each second. */
+function pacedTimeline(r: LoadResult, settleSeconds: number): string {
+  const head = latenciesBetween(r.timeline, 0, settleSeconds * 1000);
+  const rest = latenciesBetween(r.timeline, settleSeconds * 1000);
+  const end = r.timeline.reduce((m, [t]) => Math.max(m, t), 0);
+  const perSecond: string[] = [];
+  for (let s = 0; s * 1000 <= end; s++)
+    perSecond.push(f0(pct(latenciesBetween(r.timeline, s * 1000, (s + 1) * 1000), 99)));
+  return (
+    `first ${settleSeconds} s: ${head.length} requests, p50 ${f1(pct(head, 50))} p99 ${f1(pct(head, 99))} ms; ` +
+    `after: ${rest.length} requests, p50 ${f1(pct(rest, 50))} p99 ${f1(pct(rest, 99))} max ${f1(pct(rest, 100))} ms; ` +
+    `p99 by second: ${perSecond.join(' ')}`
+  );
+}
+
+/** Per window: requests committed in it, their p50/p99, API CPU and main-thread busy %, simulator CPU %. */
+function printTimeline(r: LoadResult): void {
+  console.log('  window s | requests | p50 ms | p99 ms | API CPU % | API loop % | sim CPU %');
+  let previous = { t: 0, apiCpuMs: 0, apiLoopBusyMs: 0, simCpuMs: 0 as number | undefined };
+  for (const s of r.samples) {
+    const lat = latenciesBetween(r.timeline, previous.t, s.t);
+    const span = s.t - previous.t;
+    const sim =
+      s.simCpuMs !== undefined && previous.simCpuMs !== undefined
+        ? f0((100 * (s.simCpuMs - previous.simCpuMs)) / span)
+        : '–';
+    console.log(
+      `  ${(previous.t / 1000).toFixed(1).padStart(8)} | ${String(lat.length).padStart(8)} | ${f1(pct(lat, 50)).padStart(6)} | ${f1(pct(lat, 99)).padStart(6)} | ${f0((100 * (s.apiCpuMs - previous.apiCpuMs)) / span).padStart(9)} | ${f0((100 * (s.apiLoopBusyMs - previous.apiLoopBusyMs)) / span).padStart(10)} | ${sim.padStart(9)}`,
+    );
+    previous = s;
   }
 }
