@@ -136,7 +136,8 @@ export async function startRig(options: {
     LEVEE_DEMO: 'false',
     ...(options.mode.kind === 'jetstream' ? { LEVEE_NATS_URL: NATS_URL, LEVEE_NATS_STREAM: stream } : {}),
   };
-  const ctx = await createContext(loadConfig(env), { prepare: true });
+  // As `levee serve` opens it (the WAL checkpointed on a worker thread on SQLite).
+  const ctx = await createContext(loadConfig(env), { prepare: true, walCheckpointer: true });
   const app = await buildApp(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const before = new Set(childPids());

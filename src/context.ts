@@ -50,6 +50,8 @@ export interface ContextOptions {
   logger?: Logger;
   /** Apply migrations (and, in demo mode, seed an empty database) before returning. */
   prepare?: boolean;
+  /** SQLite: checkpoint the WAL on a worker thread (long-running processes; see StoreOptions). */
+  walCheckpointer?: boolean;
 }
 
 export async function createContext(
@@ -58,7 +60,7 @@ export async function createContext(
 ): Promise<LeveeContext> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { walCheckpointer: options.walCheckpointer ?? false });
   const audit = new AuditService(store.capabilities, clock);
   const auth = new AuthService(store.db, audit, config, clock);
   const directory = new DirectoryService(store.db, audit, clock);

@@ -64,7 +64,7 @@ export function registerGatewayCommand(program: Command): void {
       const { loadConfig } = await import('../../core/config.js');
       const { createContext } = await import('../../context.js');
       const { startWorker } = await import('../../gateway/runtime.js');
-      const ctx = await createContext(loadConfig(), { prepare: true });
+      const ctx = await createContext(loadConfig(), { prepare: true, walCheckpointer: true });
       const runtime = await startWorker(ctx);
       process.stdout.write(
         `gateway worker ${runtime.dispatcher?.owner} running${ctx.config.natsUrl ? ` on ${ctx.config.natsUrl}` : ' (database polling only)'}\n`,

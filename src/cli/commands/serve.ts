@@ -29,7 +29,7 @@ export function registerServeCommand(program: Command): void {
         process.stderr.write('levee serve: --sim is for the demo (with --demo or LEVEE_DEMO=true)\n');
         process.exit(2);
       }
-      const ctx = await createContext(config, { prepare: true });
+      const ctx = await createContext(config, { prepare: true, walCheckpointer: true });
       const app = await buildApp(ctx);
       const address = await app.listen({ host: config.host, port: config.port });
       // The simulated banks get their keys before the gateway starts, so it starts with endpoints.
