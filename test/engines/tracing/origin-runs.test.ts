@@ -79,7 +79,7 @@ describe('pro-rata split', () => {
       one: 0,
       allButOne: 0,
       buckets: 0,
-      sorted: 0,
+      manyBuckets: 0,
     };
     const split = new ProRataSplit();
     fc.assert(
@@ -134,7 +134,7 @@ describe('pro-rata split', () => {
           if (leftover === 1) seen.one++;
           else if (leftover === len - 1) seen.allButOne++;
           else if (leftover > 1 && len <= 64) seen.buckets++;
-          else if (leftover > 1) seen.sorted++;
+          else if (leftover > 1) seen.manyBuckets++;
         }
       }),
       { numRuns: 600 },
