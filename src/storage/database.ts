@@ -114,6 +114,9 @@ function startCheckpointer(sqlite: BetterSqlite3.Database, path: string): { stop
       if (stopped) return;
       stopped = true;
       const exited = new Promise((resolve) => worker.once('exit', resolve));
+      // Referenced while it closes: a process with nothing else to do would otherwise exit
+      // without waiting for it (and leave a caller's `await close()` unsettled).
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -3,7 +3,9 @@
  * store's own connection never checkpoints in a commit, a worker thread copies the WAL into the
  * database file, the WAL starts over instead of growing, and closing leaves a complete database
  * and no WAL behind. Without the option a commit checkpoints as SQLite does by default.
+ * (One test runs the built store, dist/, in a process of its own, as the process tests do.)
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +84,17 @@ describe('SQLite WAL checkpointer', () => {
     const again = open();
     const { rows } = await sql<{ n: number }>`select count(*) as n from blob`.execute(again.db);
     expect(rows[0]?.n).toBe(64);
+  });
+
+  it('closes in a process with nothing else to do (the thread is waited for, not left behind)', () => {
+    const url = new URL('../../dist/src/storage/database.js', import.meta.url).href;
+    const script = `const { openStore } = await import(${JSON.stringify(url)});
+      const store = openStore(${JSON.stringify(`sqlite:${path}`)}, { walCheckpointer: true });
+      await store.close();
+      console.log('closed');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe('closed');
+    expect(run.status).toBe(0);
   });
 
   it('leaves checkpoints to commits without the option, and in memory', async () => {
