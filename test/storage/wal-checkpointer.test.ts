@@ -69,9 +69,11 @@ describe('SQLite WAL checkpointer', () => {
       largest = Math.max(largest, fileSize(`${path}-wal`));
       await untilDatabaseFileHolds(target);
     }
-    // Eight megabytes went through; without restarts the WAL would hold all of them.
+    // Eight megabytes went through; without restarts the WAL would hold all of them. (A commit
+    // that lands while a checkpoint is still copying finds it unfinished and appends instead of
+    // starting over: the bound leaves room for that.)
     expect(largest).toBeGreaterThan(1_000_000);
-    expect(largest).toBeLessThan(3_000_000);
+    expect(largest).toBeLessThan(4_500_000);
   });
 
   it('closes with everything in the database file and no WAL left', async () => {
