@@ -210,7 +210,7 @@ function poolCapacity(ledger: CompiledLedger): number {
 }
 
 function sinkTable(ledger: CompiledLedger): SinkTable {
-  return new SinkTable(ledger.isSink, ledger.sinkTransfers, ledger.originIds.length);
+  return new SinkTable(ledger.isSink, ledger.sinkTransfers, ledger.originIds.length, ledger.transferCount);
 }
 
 // ---- lot lists ----------------------------------------------------------------------------------
@@ -529,6 +529,7 @@ function runProrata(ledger: CompiledLedger, listener: PieceListener | undefined)
   const n = from.length;
   for (let k = 0; k < n; k++) {
     arena.step = k;
+    sinks.step = k;
     const f = from[k]!;
     const d = to[k]!;
     const x = amount[k]!;
@@ -652,6 +653,7 @@ function runLibr(ledger: CompiledLedger, listener: PieceListener | undefined): F
   const n = from.length;
   for (let k = 0; k < n; k++) {
     arena.step = k;
+    sinks.step = k;
     const f = from[k]!;
     const d = to[k]!;
     const x = amount[k]!;

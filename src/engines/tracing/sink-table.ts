@@ -3,27 +3,57 @@
  * and never debited, so they need no order until the end; a sorted run per sink cost an O(n)
  * insertion for every new origin. Every sink's table is a block of its own in one arena (origin
  * Int32 | amount Float64, 12 bytes a slot; origin -1 is empty), so the sinks a gang is using stay
- * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4. A
- * table starts with room for as many origins as transfers go into its sink (see the constructor);
- * one that fills up all the same (a transfer can bring many origins) moves to a block twice the size and its old block goes to a free list of
- * its size for the next sink that grows. When the arena is full, its copy into larger arrays keeps
- * only the tables in use (compact).
+ * in cache instead of being spread over one table for all sinks. Linear probing, load ≤ 3/4.
+ * Tables come in the quarter steps of origin-runs.ts (8, 10, 12, 14, 16, 20, … slots; a hash is
+ * mapped onto them by multiplication, not a mask), so a table is 1/2–3/4 full instead of 3/8–3/4
+ * with powers of two: the tables are most of the sinks' memory, and under prorata at 1 M
+ * transfers a sixth of all the engine's. A table starts with room for as many origins as
+ * transfers go into its sink (see the constructor); one that fills up all the same (a transfer can
+ * bring many origins) moves to a block with room for 1.75 times its origins and its old block goes to
+ * a free list of its size for the next sink that grows. When the arena is full, its copy into
+ * larger arrays keeps only the tables in use (compact).
  */
+import { classFor, classSize } from './origin-runs.js';
+
 const EMPTY = -1;
+
+/**
+ * A table that fills up moves to one with room for this many times its origins: 4/7 full, so it
+ * grows by about a third of its size at a time (twice its origins, half full, measured a few bytes
+ * a transfer more at 100 k–1 M under prorata; less than 1.6 grows too often).
+ */
+const GROWTH = 1.75;
+
+/** The class of the smallest table (≥ 8 slots) holding `origins` at load ≤ 3/4. */
+function tableClass(origins: number): number {
+  return classFor(Math.max(8, Math.ceil((origins * 4) / 3)));
+}
+
+/**
+ * Where origin's probe starts in a table of cap slots: a multiplicative hash whose high bits
+ * (the best mixed) pick the slot, by multiplication instead of a mask so that any cap will do
+ * (exact in doubles: below 2^32 · 2^21).
+ */
+function home(origin: number, cap: number): number {
+  return Math.floor((Math.imul(origin, 0x9e3779b1) >>> 0) * cap * 2 ** -32);
+}
 
 export class SinkTable {
   /** sink number of each account (-1: not a sink) */
   private readonly slot: Int32Array;
-  /** per sink: block start, capacity (a power of two), number of origins */
+  /** per sink: block start, capacity (a size of origin-runs.ts's classes, ≥ 8), number of origins */
   private readonly start: Int32Array;
   private readonly cap: Int32Array;
   private readonly held: Int32Array;
   private o: Int32Array;
   private x: Float64Array;
   private top = 0;
-  private readonly freeHead = new Int32Array(32).fill(-1);
+  /** first free block of each class, chained through the block's second origin slot */
+  private readonly freeHead = new Int32Array(64).fill(-1);
   /** (sink, origin) pairs held */
   size = 0;
+  /** transfers applied so far, when the caller keeps it up to date (sizes a compaction) */
+  step = 0;
 
   /**
    * `transfers[k]`: how many transfers go into sink k (in account order), `origins`: how many
@@ -32,7 +62,13 @@ export class SinkTable {
    * grow, and the arena is allocated once instead of copied bigger again and again (it allocated
    * ~3× its final size, and every large allocation costs V8 a full garbage collection).
    */
-  constructor(isSink: Uint8Array, transfers: Int32Array, origins: number) {
+  constructor(
+    isSink: Uint8Array,
+    transfers: Int32Array,
+    origins: number,
+    /** transfers in the ledger (with `step`: sizes a compaction) */
+    private readonly steps = 0,
+  ) {
     const n = isSink.length;
     this.slot = new Int32Array(n).fill(-1);
     let sinks = 0;
@@ -45,16 +81,15 @@ export class SinkTable {
     for (let k = 0; k < sinks; k++) {
       // an opening is one origin more
       const want = Math.min((transfers[k] ?? 0) + 1, origins);
-      let c = 0;
-      while ((8 << c) * 3 < want * 4) c++;
+      const c = tableClass(want);
       size[k] = c;
-      total += 8 << c;
+      total += classSize(c);
     }
     this.o = new Int32Array(Math.max(1024, total));
     this.x = new Float64Array(this.o.length);
     for (let k = 0; k < sinks; k++) {
       this.start[k] = this.alloc(size[k]!);
-      this.cap[k] = 8 << size[k]!;
+      this.cap[k] = classSize(size[k]!);
     }
   }
 
@@ -62,9 +97,9 @@ export class SinkTable {
     return this.slot.byteLength + this.start.byteLength * 3 + this.o.byteLength + this.x.byteLength;
   }
 
-  /** A block of 8·2^c slots, all empty. */
+  /** A block of classSize(c) slots, all empty. */
   private alloc(c: number): number {
-    const size = 8 << c;
+    const size = classSize(c);
     let s = this.freeHead[c]!;
     if (s !== -1) this.freeHead[c] = this.o[s + 1]!;
     else {
@@ -77,15 +112,27 @@ export class SinkTable {
   }
 
   /**
-   * Copies the tables in use to new arrays with room for `size` more slots and half as much again.
-   * The arrays are copied anyway, so the copy drops the free blocks: their sizes are those the
-   * sinks have grown out of, which no sink may want again.
+   * Copies the tables in use to new arrays with room for `size` more slots and more for the
+   * tables still to grow. The arrays are copied anyway, so the copy drops the free blocks: their
+   * sizes are those the sinks have grown out of, which no sink may want again. When the caller
+   * keeps `step` up to date (libr and prorata, whose transfers bring several origins each and
+   * outgrow the up-front sizing), the room is what the tables in use would need at the end at
+   * the rate so far, plus a 16th — at least a quarter more, at most twice: half as much again
+   * every time left a third of the arena unused at the end; with a quarter every time prorata
+   * compacted six times at 10 M transfers (each a large allocation, and V8 runs a full garbage
+   * collection every ~64 MB of them). Without it, half as much again.
    */
   private compact(size: number): void {
     const sinks = this.start.length;
     let live = 0;
     for (let k = 0; k < sinks; k++) live += this.cap[k]!;
-    const cap = Math.max(1024, Math.ceil((live + size) * 1.5));
+    const need = live + size;
+    const done = this.step / Math.max(1, this.steps);
+    const room =
+      done > 0
+        ? Math.max(need * 1.25, Math.min(need * 2, (need / Math.min(1, done)) * (1 + 1 / 16)))
+        : need * 1.5;
+    const cap = Math.max(1024, Math.ceil(room));
     const o = new Int32Array(cap);
     const x = new Float64Array(cap);
     let w = 0;
@@ -107,10 +154,9 @@ export class SinkTable {
   add(sink: number, origin: number, x: number): void {
     const k = this.slot[sink]!;
     const s = this.start[k]!;
-    const mask = this.cap[k]! - 1;
+    const cap = this.cap[k]!;
     const o = this.o;
-    const h = Math.imul(origin, 0x9e3779b1);
-    let i = (h ^ (h >>> 15)) & mask;
+    let i = home(origin, cap);
     for (;;) {
       const oo = o[s + i]!;
       if (oo === origin) {
@@ -118,35 +164,36 @@ export class SinkTable {
         return;
       }
       if (oo === EMPTY) break;
-      i = (i + 1) & mask;
+      if (++i === cap) i = 0;
     }
     o[s + i] = origin;
     this.x[s + i] = x;
     this.size++;
-    if (++this.held[k]! * 4 > (mask + 1) * 3) this.grow(k);
+    if (++this.held[k]! * 4 > cap * 3) this.grow(k);
   }
 
+  /** Moves sink k's table to a block with room for GROWTH times its origins. */
   private grow(k: number): void {
     const cap = this.cap[k]!;
-    const c = 31 - Math.clz32(cap) - 3;
-    const s2 = this.alloc(c + 1);
+    const c2 = classFor(Math.ceil(GROWTH * this.held[k]!));
+    const s2 = this.alloc(c2);
     const s = this.start[k]!; // after alloc: a compaction moves the tables
     const o = this.o;
     const x = this.x;
-    const mask = 2 * cap - 1;
+    const cap2 = classSize(c2);
     for (let j = 0; j < cap; j++) {
       const origin = o[s + j]!;
       if (origin === EMPTY) continue;
-      const h = Math.imul(origin, 0x9e3779b1);
-      let i = (h ^ (h >>> 15)) & mask;
-      while (o[s2 + i] !== EMPTY) i = (i + 1) & mask;
+      let i = home(origin, cap2);
+      while (o[s2 + i] !== EMPTY) if (++i === cap2) i = 0;
       o[s2 + i] = origin;
       x[s2 + i] = x[s + j]!;
     }
+    const c = classFor(cap);
     o[s + 1] = this.freeHead[c]!;
     this.freeHead[c] = s;
     this.start[k] = s2;
-    this.cap[k] = 2 * cap;
+    this.cap[k] = cap2;
   }
 
   /** Origins the sink at account `sink` holds. */

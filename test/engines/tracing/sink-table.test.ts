@@ -49,12 +49,58 @@ describe('sink tables', () => {
     const isSink = Uint8Array.of(1, 0, 1);
     const t = new SinkTable(isSink, Int32Array.of(1000, 3), 2000);
     const before = t.byteLength;
-    // 1,000 origins into the first sink (room for 1,001 at load 3/4: 2,048 slots, past the
+    // 1,000 origins into the first sink (room for 1,001 at load 3/4: 1,536 slots, past the
     // arena's least 1,024, so tables started small would have to compact it), 4 into the second
     for (let o = 0; o < 1000; o++) t.add(0, 2 * o, 1);
     for (let o = 0; o < 4; o++) t.add(2, o, 2);
     expect(t.byteLength).toBe(before);
     expect(held(t, 0, 2000).size).toBe(1000);
     expect(held(t, 2, 2000)).toEqual(new Map([0, 1, 2, 3].map((o) => [o, 2])));
+  });
+
+  it('keep every sum in tables of every quarter size, and size a compaction from the rate so far', () => {
+    // 40 sinks announced with 0–39 transfers (tables of 8, 10, 12, 14, 16, 20, … slots), then
+    // given up to 900 origins each, pseudo-randomly, with the step kept as libr and prorata do:
+    // the tables pass through many sizes that are not powers of two, and the arena compacts
+    const sinks = 40;
+    const isSink = new Uint8Array(2 * sinks).fill(1, 0, sinks);
+    const origins = 5000;
+    const steps = 20_000;
+    const t = new SinkTable(
+      isSink,
+      Int32Array.from({ length: sinks }, (_, k) => k),
+      origins,
+      steps,
+    );
+    const expected = Array.from({ length: sinks }, () => new Map<number, number>());
+    let r = 12345;
+    const rnd = (m: number) => {
+      r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+      return (r >>> 8) % m;
+    };
+    const caps = new Set<number>();
+    const start = t.byteLength;
+    for (let step = 0; step < steps; step++) {
+      t.step = step;
+      const s = rnd(sinks);
+      // sink s takes origins from its own range of 100·s + 900 (so sinks end at different sizes)
+      const origin = rnd(100 * s + 900);
+      const x = 1 + rnd(1000);
+      t.add(s, origin, x);
+      expected[s]!.set(origin, (expected[s]!.get(origin) ?? 0) + x);
+      caps.add((t as unknown as { cap: Int32Array }).cap[s]!);
+    }
+    let pairs = 0;
+    for (let s = 0; s < sinks; s++) {
+      expect(held(t, s, origins)).toEqual(expected[s]);
+      pairs += expected[s]!.size;
+    }
+    expect(t.size).toBe(pairs);
+    // sizes that are not powers of two were used, and the tables grew
+    expect([...caps].some((c) => (c & (c - 1)) !== 0)).toBe(true);
+    expect(t.byteLength).toBeGreaterThan(start);
+    // at the end the arena is at most twice what the tables hold at load 3/4 (12 bytes a slot)
+    const slots = (t.byteLength - 4 * (2 * sinks) - 12 * sinks) / 12;
+    expect(slots).toBeLessThanOrEqual(2 * ((pairs * 4) / 3) + 1024);
   });
 });
