@@ -103,4 +103,18 @@ describe('sink tables', () => {
     const slots = (t.byteLength - 4 * (2 * sinks) - 12 * sinks) / 12;
     expect(slots).toBeLessThanOrEqual(2 * ((pairs * 4) / 3) + 1024);
   });
+
+  it('give each table room for originsPerTransfer origins a transfer', () => {
+    // one sink announced with 1,000 transfers, given 2,000 origins: room for 2 a transfer holds them
+    // in the arena allocated up front; room for 1 a transfer has to grow (and compact the arena)
+    const isSink = Uint8Array.of(1);
+    const fill = (t: SinkTable) => {
+      const before = t.byteLength;
+      for (let o = 0; o < 2000; o++) t.add(0, 3 * o, o + 1);
+      expect(held(t, 0, 6000)).toEqual(new Map(Array.from({ length: 2000 }, (_, o) => [3 * o, o + 1])));
+      return t.byteLength - before;
+    };
+    expect(fill(new SinkTable(isSink, Int32Array.of(1000), 6000, 10_000, 2))).toBe(0);
+    expect(fill(new SinkTable(isSink, Int32Array.of(1000), 6000, 10_000, 1))).toBeGreaterThan(0);
+  });
 });
