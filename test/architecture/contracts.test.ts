@@ -4,35 +4,10 @@
  * other contracts and pure engines, and the console may reach into src/ only with type imports of
  * contracts and engines (nothing of the server's code is bundled for the browser).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry.name) ? [path] : [];
-  });
-}
-
-interface ImportLine {
-  spec: string;
-  typeOnly: boolean;
-}
-
-function imports(text: string): ImportLine[] {
-  const found: ImportLine[] = [];
-  for (const m of text.matchAll(/^\s*(import|export)(\s+type)?\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gm)) {
-    found.push({ spec: m[3]!, typeOnly: m[2] !== undefined });
-  }
-  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g))
-    found.push({ spec: m[1]!, typeOnly: false });
-  return found;
-}
+import { importsOf as imports, root, sourceFiles } from './_source.js';
 
 const inside = (dir: string, path: string) => !relative(join(root, dir), path).startsWith('..');
 
@@ -60,7 +35,7 @@ function consoleProblems(file: string, text: string): string[] {
 
 describe('shared contracts (src/contracts)', () => {
   it('a contract imports only TypeBox, contracts and pure engines', () => {
-    const files = sourceFiles(join(root, 'src/contracts'));
+    const files = sourceFiles(join(root, 'src/contracts'), /\.tsx?$/);
     expect(files.length).toBeGreaterThan(0);
     const report = files.flatMap((f) =>
       contractProblems(f, readFileSync(f, 'utf8')).map((p) => `${relative(root, f)}: ${p}`),
@@ -69,7 +44,7 @@ describe('shared contracts (src/contracts)', () => {
   });
 
   it('the console reaches into src/ only for types of contracts and engines', () => {
-    const files = sourceFiles(join(root, 'web/src'));
+    const files = sourceFiles(join(root, 'web/src'), /\.tsx?$/);
     const report = files.flatMap((f) =>
       consoleProblems(f, readFileSync(f, 'utf8')).map((p) => `${relative(root, f)}: ${p}`),
     );

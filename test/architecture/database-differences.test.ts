@@ -4,20 +4,10 @@
  * database it runs on — so no file outside src/storage may import a driver or a Kysely dialect,
  * test an adapter's class, or compare a dialect's name.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
+import { codeOf, root, sourceFiles } from './_source.js';
 
 const TELLS: [RegExp, string][] = [
   [/from\s+['"](better-sqlite3|pg|pg-cursor)['"]/, 'imports a database driver'],
@@ -29,7 +19,7 @@ const TELLS: [RegExp, string][] = [
 ];
 
 function databaseTells(text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const code = codeOf(text);
   return TELLS.filter(([pattern]) => pattern.test(code)).map(([, what]) => what);
 }
 

@@ -5,12 +5,11 @@
  * src/engines/ or be one of the pure Node modules below, and no engine reads the clock, the
  * environment or a random source.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { codeOf, importsOf, root, sourceFiles } from './_source.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const enginesDir = join(root, 'src/engines');
 
 /** Node modules that compute and touch nothing outside the process: hashing, text decoding. */
@@ -26,28 +25,10 @@ const IMPURE_CALLS: [RegExp, string][] = [
   [/\bfetch\s*\(/, 'goes to the network (fetch)'],
 ];
 
-function engineFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return engineFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Import specifiers of a module's text: static imports and re-exports, and dynamic import(). */
-function importSpecifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm))
-    found.push(m[1]!);
-  for (const m of text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)) found.push(m[1]!);
-  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!);
-  return found;
-}
-
 /** What is wrong with one engine file, as readable lines (empty when it is pure). */
 function impurities(file: string, text: string): string[] {
   const problems: string[] = [];
-  for (const spec of importSpecifiers(text)) {
+  for (const { spec } of importsOf(text)) {
     if (spec.startsWith('.')) {
       const target = resolve(dirname(file), spec);
       if (relative(enginesDir, target).startsWith('..'))
@@ -56,13 +37,13 @@ function impurities(file: string, text: string): string[] {
       problems.push(`imports ${spec}`);
     }
   }
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const code = codeOf(text);
   for (const [pattern, what] of IMPURE_CALLS) if (pattern.test(code)) problems.push(what);
   return problems;
 }
 
 describe('engines are pure (docs/architecture.md, rule 1)', () => {
-  const files = engineFiles(enginesDir);
+  const files = sourceFiles(enginesDir);
 
   it('finds the engines', () => {
     expect(files.length).toBeGreaterThan(40);

@@ -3,33 +3,20 @@
  * A route that queries a repository itself skips the service's permission and scope checks, so
  * routes may take only types from repositories; repositories depend on storage and nothing above.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importsOf as importLines, root, sourceFiles } from './_source.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Relative imports of a module as [target folder under src, type-only]. */
+/** Relative imports of a module, with the room (first folder under src/) each one reaches. */
 function importsOf(file: string, text: string): { room: string; typeOnly: boolean; spec: string }[] {
-  const found: { room: string; typeOnly: boolean; spec: string }[] = [];
-  for (const m of text.matchAll(/^\s*(import|export)(\s+type)?\b[^'";]*?\bfrom\s*['"](\.[^'"]+)['"]/gm)) {
-    const target = relative(join(root, 'src'), resolve(dirname(file), m[3]!));
-    found.push({ room: target.split('/')[0]!, typeOnly: m[2] !== undefined, spec: m[3]! });
-  }
-  for (const m of text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-    const target = relative(join(root, 'src'), resolve(dirname(file), m[1]!));
-    found.push({ room: target.split('/')[0]!, typeOnly: false, spec: m[1]! });
-  }
-  return found;
+  return importLines(text)
+    .filter(({ spec }) => spec.startsWith('.'))
+    .map(({ spec, typeOnly }) => ({
+      room: relative(join(root, 'src'), resolve(dirname(file), spec)).split('/')[0]!,
+      typeOnly,
+      spec,
+    }));
 }
 
 function routeProblems(file: string, text: string): string[] {
