@@ -31,6 +31,7 @@ import { IdSet } from './id-set.js';
 import { idOrder } from './id-order.js';
 import { parsedSubMs, parseIsoTime } from './iso-time.js';
 import { LedgerError } from './ledger-error.js';
+import { PackedIds } from './packed-ids.js';
 import { timeOrder } from './time-order.js';
 import { PARTY_ROLES, type PartyRole, ROLE_OWN, ROLE_UNKNOWN, roleCode } from './types.js';
 
@@ -43,10 +44,11 @@ export interface CompiledGap {
 
 export interface CompiledLedger {
   currency: string;
-  accountIds: string[];
+  /** packed: the engines count them, results cut the strings out (packed-ids.ts says why) */
+  accountIds: PackedIds;
   isSink: Uint8Array;
   opening: Float64Array;
-  originIds: string[];
+  originIds: PackedIds;
   originRole: Uint8Array;
   /** origin of `opening:<id>` per account, -1 if the account has no opening balance */
   openingOrigin: Int32Array;
@@ -453,10 +455,10 @@ export function compileColumns(raw: RawColumns): CompiledLedger {
     sinkTransfers,
     ...accountsByRun(comp, nAcc, grouped ? count.length : n > 0 ? 1 : 0, grouped),
     currency: raw.currency,
-    accountIds,
+    accountIds: new PackedIds(accountIds),
     isSink,
     opening,
-    originIds,
+    originIds: new PackedIds(originIds),
     originRole,
     openingOrigin,
     unknownOrigin,

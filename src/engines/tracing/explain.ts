@@ -72,13 +72,21 @@ export function explainAccount(
 export function explainAccounts(
   ledger: CompiledLedger,
   rule: TraceRule,
-  accounts: readonly string[] = ledger.accountIds,
+  accounts?: readonly string[],
 ): Map<string, ExplainDocument> {
-  for (const account of accounts)
-    if (!ledger.accountIds.includes(account))
-      throw new LedgerError('unknown-id', `no account "${account}" in the ledger`, { account });
+  if (accounts) {
+    const known = new Set(ledger.accountIds);
+    for (const account of accounts)
+      if (!known.has(account))
+        throw new LedgerError('unknown-id', `no account "${account}" in the ledger`, { account });
+  }
   const run = runContext(ledger, rule);
-  return new Map(accounts.map((a) => [a, explainFromRun(ledger, rule, run, a, undefined)]));
+  return new Map(
+    (accounts ?? ledger.accountIds.toArray()).map((a) => [
+      a,
+      explainFromRun(ledger, rule, run, a, undefined),
+    ]),
+  );
 }
 
 interface RunContext {
@@ -157,7 +165,7 @@ function victimSummaries(
   });
   for (let i = 0; i < ledger.transferCount; i++) {
     const f = ledger.from[i]!;
-    const v = f < 0 ? out.get(ledger.originIds[-f - 1]!) : undefined;
+    const v = f < 0 ? out.get(ledger.originIds.at(-f - 1)) : undefined;
     if (v) v.sent += ledger.amount[i]!;
   }
   ledger.accountIds.forEach((id, a) => {

@@ -79,8 +79,8 @@ export function poisonReach(ledger: CompiledLedger, rule: TraceRule, victim?: st
     .map(([a, s]) => {
       const victims: Record<string, PoisonFirst> = {};
       for (const [o, vs] of [...perVictim.get(a)!].sort((x, y) => x[0] - y[0]))
-        victims[ledger.originIds[o]!] = at(vs);
-      return { account: ledger.accountIds[a]!, sink: ledger.isSink[a] === 1, first: at(s), victims };
+        victims[ledger.originIds.at(o)] = at(vs);
+      return { account: ledger.accountIds.at(a), sink: ledger.isSink[a] === 1, first: at(s), victims };
     });
   return victim === undefined
     ? { format: 'levee.poison/1', rule, accounts }
@@ -112,7 +112,7 @@ export function victimInflow(
       for (let i = 0; i < count; i++) {
         const o = origins[i]!;
         if (ledger.originRole[o] !== ROLE_VICTIM) continue;
-        const id = ledger.originIds[o]!;
+        const id = ledger.originIds.at(o);
         m.set(id, (m.get(id) ?? 0) + amounts[i]!);
       }
     },

@@ -52,9 +52,9 @@ export function referenceTransfers(ledger: CompiledLedger): RefTransfer[] {
     list.push({
       index: i,
       id: ledger.transferIds[i]!,
-      from: f < 0 ? ledger.originIds[-f - 1]! : ledger.accountIds[f]!,
+      from: f < 0 ? ledger.originIds.at(-f - 1) : ledger.accountIds.at(f),
       fromParty: f < 0,
-      to: ledger.accountIds[ledger.to[k]!]!,
+      to: ledger.accountIds.at(ledger.to[k]!),
       amount: ledger.amount[k]!,
       ms: ledger.timeMs[i]!,
       sub: ledger.timeSub[i]!,

@@ -35,6 +35,8 @@ export function buildTraceDocument(ledger: CompiledLedger, rule: TraceRule, h: H
     victims[id] = v;
     byVictim.set(o, v);
   });
+  // one string per origin for the whole document, not one cut per holding
+  const originNames = ledger.originIds.toArray();
   ledger.accountIds.forEach((id, a) => {
     const byOrigin: Record<string, number> = {};
     let balance = 0;
@@ -42,7 +44,7 @@ export function buildTraceDocument(ledger: CompiledLedger, rule: TraceRule, h: H
       const amount = h.amount[k]!;
       if (amount === 0) continue;
       const o = h.origin[k]!;
-      const oid = ledger.originIds[o]!;
+      const oid = originNames[o]!;
       byOrigin[oid] = amount;
       balance += amount;
       const v = byVictim.get(o);
@@ -51,7 +53,7 @@ export function buildTraceDocument(ledger: CompiledLedger, rule: TraceRule, h: H
     accounts[id] = { balance, byOrigin };
   });
   const gaps = ledger.gaps.map((g) => ({
-    account: ledger.accountIds[g.account]!,
+    account: ledger.accountIds.at(g.account),
     transfer: ledger.transferIds[g.transfer]!,
     amount: g.amount,
   }));

@@ -369,7 +369,7 @@ describe('reproducibility and bounds', () => {
     const ledger = compileLedger(mule.ledger);
     for (const rule of TRACE_RULES) {
       const all = explainAccounts(ledger, rule);
-      expect([...all.keys()]).toEqual(ledger.accountIds);
+      expect([...all.keys()]).toEqual(ledger.accountIds.toArray());
       for (const account of ledger.accountIds)
         expect(canonicalJson(all.get(account))).toBe(canonicalJson(explainAccount(ledger, rule, account)));
     }

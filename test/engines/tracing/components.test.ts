@@ -47,7 +47,7 @@ describe('application order', () => {
     // components: the party → sink transfer t6 (time 0), {A, B} (first at 1), {C, D} (first at 3)
     expect(c.componentCount).toBe(3);
     expect([...c.file]).toEqual([6, 1, 2, 4, 7, 0, 8, 3, 5]);
-    expect(c.accountIds[c.from[2]!]).toBe('A');
+    expect(c.accountIds.at(c.from[2]!)).toBe('A');
     expect(c.amount[2]).toBe(120);
     // gaps stay in time order (then file order), not in component order
     const gaps = [

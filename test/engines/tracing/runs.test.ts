@@ -149,7 +149,7 @@ describe('runs of the application order', () => {
     };
     const c = compileLedger(ledger);
     expect([...c.runEnds]).toEqual([10]);
-    expect([...c.runAccounts].map((a) => c.accountIds[a])).toEqual(['A', 'B', 'C', 'X']);
+    expect([...c.runAccounts].map((a) => c.accountIds.at(a))).toEqual(['A', 'B', 'C', 'X']);
     checkRuns(c);
     for (const rule of ['fifo', 'lifo'] as const) {
       const doc = fastTrace(c, rule);
