@@ -1,6 +1,6 @@
 /**
  * The load of `npm run bench -- gateway`: enqueue requests the way a case workflow does (a batch
- * per transaction, kick after commit) and time each from its commit to the moment its feedback
+ * per transaction with `enqueueMany`, kick after commit) and time each from its commit to the moment its feedback
  * has been applied in the API process (`gateway.onFeedback`, which runs after the feedback
  * transaction committed). Optionally paced: batches are started at `rate` requests per second
  * instead of as fast as the database takes them.
@@ -143,21 +143,21 @@ export async function runLoad(
     const to = Math.min(options.requests, from + options.batch);
     const rows = await withBusyRetry(counters, () =>
       ctx.store.db.transaction().execute(async (trx) => {
-        const out: { id: number; requestId: string }[] = [];
+        // The whole batch in one call, as a workflow writing many requests at once does
+        // (DisposalService's runs): one lookup of the addressed institutions, one multi-row insert.
+        const inputs = [];
         for (let i = from; i < to; i++) {
           const target = targets[(offset + i) % targets.length]!;
           institutions.push(target.institution);
-          out.push(
-            await ctx.gateway.enqueue(trx, {
-              caseId: null,
-              institution: target.institution,
-              draft: draftOf(target, offset + i),
-              reason: 'gateway benchmark',
-              createdBy: 'bench',
-            }),
-          );
+          inputs.push({
+            caseId: null,
+            institution: target.institution,
+            draft: draftOf(target, offset + i),
+            reason: 'gateway benchmark',
+            createdBy: 'bench',
+          });
         }
-        return out;
+        return ctx.gateway.enqueueMany(trx, inputs);
       }),
     );
     const at = performance.now();

@@ -26,8 +26,10 @@ import {
   findRequestByRequestId,
   findRequestsByRequestIds,
   insertFeedbackMany,
-  insertRequest,
-  isEnabledInstitution,
+  enabledInstitutions,
+  findCaseNumbers,
+  insertRequests,
+  type RequestInsert,
   listRequests,
   raiseAlarm,
   setFeedbackBodies,
@@ -273,27 +275,39 @@ export class GatewayService {
    * check fails; the error names the field. Returns the row id (pass it to `kick` after commit).
    */
   async enqueue(trx: Db, input: EnqueueInput): Promise<{ id: number; requestId: string }> {
+    return (await this.enqueueMany(trx, [input]))[0]!;
+  }
+
+  /**
+   * `enqueue` for many requests at once (a workflow writing a batch, as disposal runs do): every
+   * request is checked before any is written, so one bad request queues none and the error names
+   * it (its index and institution). The lookups are one query each — the addressed institutions,
+   * the cases, the centre — and the rows go in as multi-row INSERTs. Ids come back in input order.
+   */
+  async enqueueMany(trx: Db, inputs: readonly EnqueueInput[]): Promise<{ id: number; requestId: string }[]> {
+    if (inputs.length === 0) return [];
     const now = this.clock.now();
+    const nowIso = now.toISOString();
     // Within one transaction the endpoint table and the centre are looked up once: a workflow
     // enqueues many requests in one.
     const seen = this.lookupsOf(trx);
-    let enabled = seen?.institutions.get(input.institution);
-    if (enabled === undefined) {
-      // Only the addressed institution matters: one indexed lookup, not the whole endpoint table.
-      enabled = await isEnabledInstitution(trx, input.institution);
-      seen?.institutions.set(input.institution, enabled);
+    const known = new Set<string>();
+    const unseen: string[] = [];
+    for (const code of new Set(inputs.map((i) => i.institution))) {
+      const enabled = seen?.institutions.get(code);
+      if (enabled === undefined) unseen.push(code);
+      else if (enabled) known.add(code);
     }
-    const known = new Set(enabled ? [input.institution] : []);
-    const found =
-      input.caseId === null
-        ? undefined
-        : await trx
-            .selectFrom('fraud_case')
-            .select(['case_no', 'unit_id'])
-            .where('id', '=', input.caseId)
-            .executeTakeFirst();
-    if (input.caseId !== null && !found)
-      throw new LeveeError('LEVEE_VALIDATION', `no case ${input.caseId}`, { field: 'caseId' });
+    if (unseen.length > 0) {
+      // Only the addressed institutions matter: indexed lookups, not the whole endpoint table.
+      const enabled = await enabledInstitutions(trx, unseen);
+      for (const code of unseen) {
+        seen?.institutions.set(code, enabled.has(code));
+        if (enabled.has(code)) known.add(code);
+      }
+    }
+    const caseIds = [...new Set(inputs.flatMap((i) => (i.caseId === null ? [] : [i.caseId])))];
+    const caseNumbers = caseIds.length > 0 ? await findCaseNumbers(trx, caseIds) : new Map<number, string>();
     let centre = seen?.centre;
     if (!centre) {
       centre = {
@@ -306,63 +320,76 @@ export class GatewayService {
       };
       if (seen) seen.centre = centre;
     }
-    const nowIso = now.toISOString();
-    const requestId = `LV-${timeOrderedUuid(Date.now())}`;
-    const body = {
-      ...input.draft,
-      requestId,
-      caseNumber: found?.case_no ?? 'LEVEE-ADHOC',
-      authority: { code: centre.row?.code ?? 'LEVEE', name: centre.row?.name ?? 'Levee' },
-      // Eight random hex digits (the id's first ones are its time).
-      document: { number: `${found?.case_no ?? 'ADHOC'}-${requestId.slice(-8).toUpperCase()}` },
-      issuedAt: nowIso,
-    };
-    let request: InstitutionRequest;
-    try {
-      request = validateOutgoing(input.institution, body, { institutions: known, now: now.getTime() });
-    } catch (error) {
-      if (error instanceof RequestValidationError) {
-        throw new LeveeError(
-          'LEVEE_VALIDATION',
-          `${input.draft.type} to ${input.institution}: ${error.message}`,
-          { field: error.field ?? 'request' },
-        );
+    const authority = { code: centre.row?.code ?? 'LEVEE', name: centre.row?.name ?? 'Levee' };
+    const rows = inputs.map((input, index) => {
+      // One request alone keeps its plain message; in a batch the message says which one.
+      const which =
+        inputs.length === 1 ? '' : `request ${index} of ${inputs.length} (${input.institution}): `;
+      const caseNo = input.caseId === null ? undefined : caseNumbers.get(input.caseId);
+      if (input.caseId !== null && caseNo === undefined)
+        throw new LeveeError('LEVEE_VALIDATION', `${which}no case ${input.caseId}`, {
+          field: 'caseId',
+          ...(which ? { extra: { index, institution: input.institution } } : {}),
+        });
+      const requestId = `LV-${timeOrderedUuid(Date.now())}`;
+      const body = {
+        ...input.draft,
+        requestId,
+        caseNumber: caseNo ?? 'LEVEE-ADHOC',
+        authority,
+        // Eight random hex digits (the id's first ones are its time).
+        document: { number: `${caseNo ?? 'ADHOC'}-${requestId.slice(-8).toUpperCase()}` },
+        issuedAt: nowIso,
+      };
+      let request: InstitutionRequest;
+      try {
+        request = validateOutgoing(input.institution, body, { institutions: known, now: now.getTime() });
+      } catch (error) {
+        if (error instanceof RequestValidationError) {
+          throw new LeveeError(
+            'LEVEE_VALIDATION',
+            `${which}${input.draft.type} to ${input.institution}: ${error.message}`,
+            {
+              field: error.field ?? 'request',
+              ...(which ? { extra: { index, institution: input.institution } } : {}),
+            },
+          );
+        }
+        throw error;
       }
-      throw error;
-    }
-    const account = 'account' in request ? request.account.number : null;
-    const amount = 'amount' in request && typeof request.amount === 'number' ? request.amount : null;
-    const id = await insertRequest(trx, {
-      request_id: requestId,
-      case_id: input.caseId,
-      institution_code: input.institution,
-      type: request.type,
-      account,
-      amount,
-      body: JSON.stringify(request),
-      reason: input.reason,
-      created_by: input.createdBy,
-      state: 'queued',
-      attempts: 0,
-      next_attempt_at: nowIso,
-      lease_owner: null,
-      lease_until: null,
-      last_error: null,
-      result: null,
-      feedback: null,
-      held_amount: null,
-      deadline_at: null,
-      renews_request_id: input.renews ?? null,
-      created_at: nowIso,
-      sent_at: null,
-      acked_at: null,
-      executed_at: null,
-      updated_at: nowIso,
+      return {
+        request_id: requestId,
+        case_id: input.caseId,
+        institution_code: input.institution,
+        type: request.type,
+        account: 'account' in request ? request.account.number : null,
+        amount: 'amount' in request && typeof request.amount === 'number' ? request.amount : null,
+        body: JSON.stringify(request),
+        reason: input.reason,
+        created_by: input.createdBy,
+        state: 'queued',
+        attempts: 0,
+        next_attempt_at: nowIso,
+        lease_owner: null,
+        lease_until: null,
+        last_error: null,
+        result: null,
+        feedback: null,
+        held_amount: null,
+        deadline_at: null,
+        renews_request_id: input.renews ?? null,
+        created_at: nowIso,
+        sent_at: null,
+        acked_at: null,
+        executed_at: null,
+        updated_at: nowIso,
+      } satisfies RequestInsert;
     });
-    return { id, requestId };
+    const ids = await insertRequests(trx, rows);
+    return rows.map((row, i) => ({ id: ids[i]!, requestId: row.request_id }));
   }
 
-  /** What `enqueue` looked up in one transaction (none outside one: the table may change any time). */
+  /** What `enqueueMany` looked up in one transaction (none outside one: the table may change any time). */
   private readonly lookups = new WeakMap<
     object,
     { institutions: Map<string, boolean>; centre?: { row: { code: string; name: string } | undefined } }

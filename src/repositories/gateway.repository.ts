@@ -41,28 +41,107 @@ class Slot {
   constructor(readonly index: number) {}
 }
 
-export async function insertRequest(db: Db, row: Insertable<GatewayRequestTable>): Promise<number> {
-  const columns = Object.keys(row).filter((k) => row[k as keyof typeof row] !== undefined);
-  const values = columns.map((k) => row[k as keyof typeof row]);
-  const result = await runTemplate<{ id: number }>(db, `insertRequest:${columns.join(',')}`, values, (slot) =>
-    db
-      .insertInto('gateway_request')
-      .values(Object.fromEntries(columns.map((c, i) => [c, slot(i)])) as never)
-      .returning('id'),
-  );
-  return result.rows[0]!.id;
+/** The columns `insertRequests` writes, in this order (`dispatched_by` and `id` are left to the table). */
+export const REQUEST_COLUMNS = [
+  'request_id',
+  'case_id',
+  'institution_code',
+  'type',
+  'account',
+  'amount',
+  'body',
+  'reason',
+  'created_by',
+  'state',
+  'attempts',
+  'next_attempt_at',
+  'lease_owner',
+  'lease_until',
+  'last_error',
+  'result',
+  'feedback',
+  'held_amount',
+  'deadline_at',
+  'renews_request_id',
+  'created_at',
+  'sent_at',
+  'acked_at',
+  'executed_at',
+  'updated_at',
+] as const satisfies readonly (keyof GatewayRequestTable)[];
+
+export type RequestInsert = { [K in (typeof REQUEST_COLUMNS)[number]]: Insertable<GatewayRequestTable>[K] };
+
+/**
+ * Statements that take a variable number of rows or keys take at most this many: one compiled
+ * shape per count stays reusable (100 × 25 columns = 2,500 parameters, far below either database's limit).
+ */
+const CHUNK = 100;
+
+/** Insert outbox rows, as few multi-row statements as `CHUNK` allows. Returns their ids in `rows` order. */
+export async function insertRequests(db: Db, rows: readonly RequestInsert[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let from = 0; from < rows.length; from += CHUNK) {
+    const chunk = rows.slice(from, from + CHUNK);
+    const values = chunk.flatMap((r) => REQUEST_COLUMNS.map((c) => r[c]));
+    const result = await runTemplate<{ id: number; request_id: string }>(
+      db,
+      `insertRequests:${chunk.length}`,
+      values,
+      (slot) =>
+        db
+          .insertInto('gateway_request')
+          .values(
+            chunk.map((_, r) =>
+              Object.fromEntries(REQUEST_COLUMNS.map((c, i) => [c, slot(r * REQUEST_COLUMNS.length + i)])),
+            ) as never,
+          )
+          .returning(['id', 'request_id']),
+    );
+    // Neither database promises RETURNING's row order: match the ids by request id.
+    const idOf = new Map(result.rows.map((r) => [r.request_id, Number(r.id)]));
+    for (const r of chunk) ids.push(idOf.get(r.request_id)!);
+  }
+  return ids;
 }
 
-/** Whether `code` is an institution Levee may send to (one indexed lookup). */
-export async function isEnabledInstitution(db: Db, code: string): Promise<boolean> {
-  const result = await runTemplate(db, 'isEnabledInstitution', [code], (slot) =>
-    db
-      .selectFrom('institution_endpoint')
-      .select('institution_code')
-      .where('institution_code', '=', slot(0))
-      .where('enabled', '=', 1),
-  );
-  return result.rows.length > 0;
+/** Which of `codes` are institutions Levee may send to (indexed lookups, `CHUNK` codes a statement). */
+export async function enabledInstitutions(db: Db, codes: readonly string[]): Promise<Set<string>> {
+  const enabled = new Set<string>();
+  for (let from = 0; from < codes.length; from += CHUNK) {
+    const chunk = codes.slice(from, from + CHUNK);
+    const result = await runTemplate<{ institution_code: string }>(
+      db,
+      `enabledInstitutions:${chunk.length}`,
+      chunk,
+      (slot) =>
+        db
+          .selectFrom('institution_endpoint')
+          .select('institution_code')
+          .where(
+            'institution_code',
+            'in',
+            chunk.map((_, i) => slot(i)),
+          )
+          .where('enabled', '=', 1),
+    );
+    for (const r of result.rows) enabled.add(r.institution_code);
+  }
+  return enabled;
+}
+
+/** The case number of each of `ids` that exists (`CHUNK` ids a statement). */
+export async function findCaseNumbers(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  for (let from = 0; from < ids.length; from += CHUNK) {
+    const rows = await db
+      .selectFrom('fraud_case')
+      .select(['id', 'case_no'])
+      .where('id', 'in', ids.slice(from, from + CHUNK))
+      .execute();
+    for (const r of rows) found.set(r.id, r.case_no);
+  }
+  return found;
 }
 
 export async function findRequestById(db: Db, id: number): Promise<GatewayRequestRow | undefined> {
