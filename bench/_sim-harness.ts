@@ -5,6 +5,7 @@
  * protocol directly with the client (a baseline without the gateway).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { request } from 'undici';
@@ -84,12 +85,16 @@ export async function startBenchSim(options: BenchSimOptions = {}): Promise<Benc
   });
   const killChild = () => child.kill('SIGTERM');
   process.once('exit', killChild);
+  // LEVEE_BENCH_SIM_LOG: a file that gets the simulator's stdout (e.g. what --trace-gc prints).
+  const logPath = process.env.LEVEE_BENCH_SIM_LOG;
   const url = await new Promise<string>((resolve, reject) => {
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (logPath) appendFileSync(logPath, chunk);
       text += chunk.toString('utf8');
-      const line = text.split('\n')[0];
-      if (text.includes('\n') && line) resolve(line.trim());
+      // The first line that is a URL: node flags such as --trace-gc print to stdout as well.
+      const line = text.split('\n').find((l, i, all) => i < all.length - 1 && l.startsWith('http'));
+      if (line) resolve(line.trim());
     });
     child.once('exit', (code) => reject(new Error(`levee sim exited with ${code}`)));
   });

@@ -29,13 +29,24 @@ import type { InstitutionInfo } from './institutions.js';
 import type { Hold } from './ledger.js';
 import { World, type WorldOptions } from './world.js';
 
+/**
+ * What the simulator keeps of a request for as long as it runs (idempotent replays and status
+ * polls need it). Once executed it keeps the answer as its JSON text and lets the parsed request
+ * go: tens of thousands of small objects held for the whole run made every young-generation
+ * collection copy them and every full one mark them.
+ */
 export interface RequestRecord {
   institution: string;
-  request: InstitutionRequest;
+  readonly type: InstitutionRequest['type'];
+  /** The request until it is executed. */
+  request: InstitutionRequest | undefined;
   idempotencyKey: string;
   receivedAt: number;
   status: RequestStatus['status'];
-  feedback: Feedback | undefined;
+  /** The feedback, as JSON (what callbacks and polls send), once executed. */
+  feedbackJson: string | undefined;
+  /** Executed already: a record is one idempotency key, and a key executes at most once. */
+  executed: boolean;
 }
 
 interface Subscription {
@@ -60,7 +71,8 @@ class Rejected extends Error {
   }
 }
 
-export type FeedbackListener = (feedback: Feedback) => void;
+/** `json` is JSON.stringify(feedback), made once for the log, callbacks and polls. */
+export type FeedbackListener = (feedback: Feedback, json: string) => void;
 
 export interface SimulatorStats {
   requests: number;
@@ -72,16 +84,48 @@ export interface SimulatorStats {
   transfers: number;
 }
 
+/** Values by institution code, then by an id of that institution (a request id, an idempotency key). */
+class PerInstitution<V> {
+  private readonly byInstitution = new Map<string, Map<string, V>>();
+  private entries = 0;
+
+  get(institution: string, id: string): V | undefined {
+    return this.byInstitution.get(institution)?.get(id);
+  }
+
+  set(institution: string, id: string, value: V): void {
+    let map = this.byInstitution.get(institution);
+    if (!map) {
+      map = new Map();
+      this.byInstitution.set(institution, map);
+    }
+    if (!map.has(id)) this.entries++;
+    map.set(id, value);
+  }
+
+  get size(): number {
+    return this.entries;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const map of this.byInstitution.values()) yield* map.values();
+  }
+}
+
 export class Simulator {
   readonly world: World;
-  private readonly records = new Map<string, RequestRecord>();
-  private readonly byIdempotencyKey = new Map<string, string>();
-  private readonly executionCounts = new Map<string, number>();
-  private readonly executedKeys = new Set<string>();
-  private readonly holdsByRequest = new Map<string, Hold>();
-  private readonly subscriptions = new Map<string, Subscription>();
+  // Keyed per institution by the request's own strings, not by `${institution}\u0000${id}`: such
+  // a key stays a tree of concatenated strings in a Map, and at 2,000 req/s the keys held for the
+  // whole run were a large part of what every young-generation collection copied.
+  /** The latest record of each request. */
+  private readonly records = new PerInstitution<RequestRecord>();
+  private readonly byIdempotencyKey = new PerInstitution<RequestRecord>();
+  private readonly executionCounts = new PerInstitution<number>();
+  private readonly holdsByRequest = new PerInstitution<Hold>();
+  private readonly subscriptions = new PerInstitution<Subscription>();
   private readonly subscriptionsByAccount = new Map<number, Subscription[]>();
-  private readonly feedbackLog = new Map<string, Feedback[]>();
+  /** Per institution, every feedback as JSON, in seq order. */
+  private readonly feedbackLog = new Map<string, string[]>();
   private readonly listeners: FeedbackListener[] = [];
   private executions = 0;
   private feedbackCount = 0;
@@ -115,78 +159,78 @@ export class Simulator {
     idempotencyKey: string,
     at: number,
   ): { record: RequestRecord; duplicate: boolean } {
-    const keyId = `${institution}\u0000${idempotencyKey}`;
-    const known = this.byIdempotencyKey.get(keyId);
-    if (known) return { record: this.records.get(known) as RequestRecord, duplicate: true };
+    const known = this.byIdempotencyKey.get(institution, idempotencyKey);
+    if (known) return { record: known, duplicate: true };
     const record: RequestRecord = {
       institution,
+      type: request.type,
       request,
       idempotencyKey,
       receivedAt: at,
       status: 'accepted',
-      feedback: undefined,
+      feedbackJson: undefined,
+      executed: false,
     };
-    const recordKey = `${institution}\u0000${request.requestId}\u0000${idempotencyKey}`;
-    this.records.set(recordKey, record);
-    this.records.set(`${institution}\u0000${request.requestId}`, record);
-    this.byIdempotencyKey.set(keyId, recordKey);
+    this.records.set(institution, request.requestId, record);
+    this.byIdempotencyKey.set(institution, idempotencyKey, record);
     return { record, duplicate: false };
   }
 
   /** Execute an accepted request at sim time `at` — at most once per idempotency key. */
   execute(record: RequestRecord, at: number): Feedback | undefined {
-    const guard = `${record.institution}\u0000${record.idempotencyKey}`;
-    if (this.executedKeys.has(guard)) return undefined;
-    this.executedKeys.add(guard);
+    const request = record.request;
+    if (record.executed || !request) return undefined;
+    record.executed = true;
+    record.request = undefined;
     this.advanceTo(Math.max(at, this.world.now));
     const now = this.world.now;
-    const countKey = `${record.institution}\u0000${record.request.requestId}`;
-    this.executionCounts.set(countKey, (this.executionCounts.get(countKey) ?? 0) + 1);
+    const id = request.requestId;
+    this.executionCounts.set(
+      record.institution,
+      id,
+      (this.executionCounts.get(record.institution, id) ?? 0) + 1,
+    );
     this.executions++;
     let outcome: Outcome;
     try {
-      outcome = this.run(record.institution, record.request, now);
+      outcome = this.run(record.institution, request, now);
     } catch (error) {
       if (!(error instanceof Rejected)) throw error;
       outcome = { result: 'rejected', rejection: { code: error.code, message: error.message } };
     }
     record.status = outcome.result;
-    const feedback = this.emit(
-      record.institution,
-      record.request.type,
-      record.request.requestId,
-      outcome,
-      now,
-    );
-    record.feedback = feedback;
+    const [feedback, json] = this.emit(record.institution, request.type, request.requestId, outcome, now);
+    record.feedbackJson = json;
     return feedback;
   }
 
   /** How many times the request was executed on the ledger (tests prove "exactly once" with it). */
   executionCount(institution: string, requestId: string): number {
-    return this.executionCounts.get(`${institution}\u0000${requestId}`) ?? 0;
+    return this.executionCounts.get(institution, requestId) ?? 0;
   }
 
   status(institution: string, requestId: string): RequestStatus | undefined {
-    const record = this.records.get(`${institution}\u0000${requestId}`);
+    const record = this.records.get(institution, requestId);
     if (!record) return undefined;
     return {
       requestId,
-      type: record.request.type,
+      type: record.type,
       status: record.status,
       receivedAt: isoCst(record.receivedAt),
-      ...(record.feedback ? { feedback: record.feedback } : {}),
+      ...(record.feedbackJson ? { feedback: JSON.parse(record.feedbackJson) as Feedback } : {}),
     };
   }
 
   feedbackAfter(institution: string, after: number, limit: number): FeedbackPage {
     const log = this.feedbackLog.get(institution) ?? [];
-    const items = log.slice(Math.max(0, after), Math.max(0, after) + limit);
+    const items = log
+      .slice(Math.max(0, after), Math.max(0, after) + limit)
+      .map((json) => JSON.parse(json) as Feedback);
     return { items, next: items.length ? (items[items.length - 1] as Feedback).seq : after };
   }
 
   hold(institution: string, requestId: string): Hold | undefined {
-    return this.holdsByRequest.get(`${institution}\u0000${requestId}`);
+    return this.holdsByRequest.get(institution, requestId);
   }
 
   stats(): SimulatorStats {
@@ -210,7 +254,7 @@ export class Simulator {
     requestId: string,
     outcome: Outcome,
     at: number,
-  ): Feedback {
+  ): [Feedback, string] {
     const log = this.feedbackLog.get(institution) ?? [];
     this.feedbackLog.set(institution, log);
     const seq = log.length + 1;
@@ -225,10 +269,11 @@ export class Simulator {
       answeredAt: isoCst(at),
       ...(outcome.body ? { body: outcome.body } : {}),
     } as Feedback;
-    log.push(feedback);
+    const json = JSON.stringify(feedback);
+    log.push(json);
     this.feedbackCount++;
-    for (const listener of this.listeners) listener(feedback);
-    return feedback;
+    for (const listener of this.listeners) listener(feedback, json);
+    return [feedback, json];
   }
 
   private account(inst: InstitutionInfo, number: string, name?: string): number {
@@ -245,7 +290,7 @@ export class Simulator {
   }
 
   private findHold(institution: string, requestId: string, kind: Hold['kind'], at: number): Hold {
-    const hold = this.holdsByRequest.get(`${institution}\u0000${requestId}`);
+    const hold = this.holdsByRequest.get(institution, requestId);
     if (!hold || hold.kind !== kind)
       throw new Rejected('HOLD_NOT_FOUND', `no ${kind} from request ${requestId}`);
     this.world.ledger.expireHolds(hold.account, at);
@@ -274,7 +319,7 @@ export class Simulator {
           authorityCode,
           documentNumber,
         });
-        this.holdsByRequest.set(`${institution}\u0000${request.requestId}`, hold);
+        this.holdsByRequest.set(institution, request.requestId, hold);
         return this.holdOutcome(hold, now);
       }
       case 'freeze': {
@@ -301,7 +346,7 @@ export class Simulator {
           documentNumber,
         });
         if (stop) ledger.convertHold(stop, hold, now);
-        this.holdsByRequest.set(`${institution}\u0000${request.requestId}`, hold);
+        this.holdsByRequest.set(institution, request.requestId, hold);
         return this.holdOutcome(hold, now);
       }
       case 'stop-payment-renewal':
@@ -407,14 +452,14 @@ export class Simulator {
           reports: 0,
           pending: [],
         };
-        this.subscriptions.set(`${institution}\u0000${request.requestId}`, sub);
+        this.subscriptions.set(institution, request.requestId, sub);
         const list = this.subscriptionsByAccount.get(account) ?? [];
         list.push(sub);
         this.subscriptionsByAccount.set(account, list);
         return { result: 'executed', body: this.subscriptionBody(sub) };
       }
       case 'subscription-cancel': {
-        const sub = this.subscriptions.get(`${institution}\u0000${request.subscriptionRequestId}`);
+        const sub = this.subscriptions.get(institution, request.subscriptionRequestId);
         if (!sub?.active)
           throw new Rejected(
             'SUBSCRIPTION_NOT_FOUND',
