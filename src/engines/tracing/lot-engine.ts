@@ -60,6 +60,7 @@
  */
 import type { CompiledLedger } from './compiled-ledger.js';
 import { arenaCapacity, MapArena, ProRataSplit } from './origin-runs.js';
+import { resizePairs, sortFew } from './pair-columns.js';
 import { SinkTable } from './sink-table.js';
 import { StagedHoldings } from './staged-holdings.js';
 import type { Holdings } from './trace-document.js';
@@ -811,18 +812,7 @@ function buildHoldings(
   };
   /** Sorts touched[0, t) and writes those origins' sums out (clearing them). */
   const emit = (t: number): void => {
-    // Few origins per account: insertion sort in place beats a subarray and its sort.
-    if (t > 32) touched.subarray(0, t).sort();
-    else
-      for (let k = 1; k < t; k++) {
-        const v = touched[k]!;
-        let j = k - 1;
-        while (j >= 0 && touched[j]! > v) {
-          touched[j + 1] = touched[j]!;
-          j--;
-        }
-        touched[j + 1] = v;
-      }
+    sortFew(touched, t);
     if (top + t > outO.length) [outO, outA] = grow(outO, outA, top + t);
     for (let k = 0; k < t; k++) {
       const o = touched[k]!;
@@ -936,11 +926,7 @@ function buildHoldings(
 }
 
 function grow(o: Int32Array, a: Float64Array, need: number): [Int32Array, Float64Array] {
-  const o2 = new Int32Array(need * 2);
-  o2.set(o);
-  const a2 = new Float64Array(need * 2);
-  a2.set(a);
-  return [o2, a2];
+  return resizePairs(o, a, o.length, need * 2);
 }
 
 /** Runs one rule over the whole ledger. Pure: the ledger is not modified. */

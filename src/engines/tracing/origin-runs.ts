@@ -4,6 +4,8 @@
  * (largest remainders, ties to the smaller origin = earlier in the run). lot-engine.ts drives them.
  */
 
+import { resizePairs } from './pair-columns.js';
+
 const NIL = -1;
 const SAFE = Number.MAX_SAFE_INTEGER;
 /** balances up to 2^35 fen take the chunked exact split (three 16-bit steps) instead of BigInt */
@@ -97,12 +99,7 @@ export class MapArena {
     const margin = 1 + 1 / 32;
     const projected = (this.top / done) * margin;
     const cap = Math.ceil(Math.max(this.top + size, Math.min(2 * len, Math.max(len * margin, projected))));
-    const o = new Int32Array(cap);
-    o.set(this.o.subarray(0, this.top));
-    const x = new Float64Array(cap);
-    x.set(this.x.subarray(0, this.top));
-    this.o = o;
-    this.x = x;
+    [this.o, this.x] = resizePairs(this.o, this.x, this.top, cap);
   }
 
   private free(s: number, cap: number): void {

@@ -16,6 +16,7 @@
  * no run.
  */
 import type { CompiledLedger } from './compiled-ledger.js';
+import { resizePairs, sortFew } from './pair-columns.js';
 import type { SinkTable } from './sink-table.js';
 import type { Holdings } from './trace-document.js';
 
@@ -68,18 +69,7 @@ export class StagedHoldings {
       sums[o]! += F[2 * nd]!;
       last = nd;
     }
-    // few origins per account: insertion sort in place beats a subarray and its sort
-    if (t > 32) touched.subarray(0, t).sort();
-    else
-      for (let k = 1; k < t; k++) {
-        const v = touched[k]!;
-        let j = k - 1;
-        while (j >= 0 && touched[j]! > v) {
-          touched[j + 1] = touched[j]!;
-          j--;
-        }
-        touched[j + 1] = v;
-      }
+    sortFew(touched, t);
     let w = this.top;
     if (w + t > this.o.length) this.grow(w + t);
     const so = this.o;
@@ -99,12 +89,7 @@ export class StagedHoldings {
   /** ×1.5: the staging area starts at a size taken from the transfer count */
   private grow(need: number): void {
     const cap = Math.max(need, Math.ceil(this.o.length * 1.5));
-    const o = new Int32Array(cap);
-    o.set(this.o.subarray(0, this.top));
-    const x = new Float64Array(cap);
-    x.set(this.x.subarray(0, this.top));
-    this.o = o;
-    this.x = x;
+    [this.o, this.x] = resizePairs(this.o, this.x, this.top, cap);
   }
 
   /** The holdings in account order; the sinks' money comes from their tables. */
