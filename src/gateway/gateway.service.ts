@@ -29,7 +29,7 @@ import {
   enabledInstitutions,
   findCaseNumbers,
   insertRequests,
-  type RequestInsert,
+  newRequestRow,
   listRequests,
   raiseAlarm,
   setFeedbackBodies,
@@ -357,33 +357,21 @@ export class GatewayService {
         }
         throw error;
       }
-      return {
-        request_id: requestId,
-        case_id: input.caseId,
-        institution_code: input.institution,
-        type: request.type,
-        account: 'account' in request ? request.account.number : null,
-        amount: 'amount' in request && typeof request.amount === 'number' ? request.amount : null,
-        body: JSON.stringify(request),
-        reason: input.reason,
-        created_by: input.createdBy,
-        state: 'queued',
-        attempts: 0,
-        next_attempt_at: nowIso,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        result: null,
-        feedback: null,
-        held_amount: null,
-        deadline_at: null,
-        renews_request_id: input.renews ?? null,
-        created_at: nowIso,
-        sent_at: null,
-        acked_at: null,
-        executed_at: null,
-        updated_at: nowIso,
-      } satisfies RequestInsert;
+      return newRequestRow(
+        {
+          request_id: requestId,
+          case_id: input.caseId,
+          institution_code: input.institution,
+          type: request.type,
+          account: 'account' in request ? request.account.number : null,
+          amount: 'amount' in request && typeof request.amount === 'number' ? request.amount : null,
+          body: JSON.stringify(request),
+          reason: input.reason,
+          created_by: input.createdBy,
+          renews_request_id: input.renews ?? null,
+        },
+        nowIso,
+      );
     });
     const ids = await insertRequests(trx, rows);
     return rows.map((row, i) => ({ id: ids[i]!, requestId: row.request_id }));

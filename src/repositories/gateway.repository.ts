@@ -72,6 +72,43 @@ export const REQUEST_COLUMNS = [
 
 export type RequestInsert = { [K in (typeof REQUEST_COLUMNS)[number]]: Insertable<GatewayRequestTable>[K] };
 
+/** What a request says when it is enqueued; every other column starts as `newRequestRow` sets it. */
+export type RequestDraftColumns = Pick<
+  RequestInsert,
+  | 'request_id'
+  | 'case_id'
+  | 'institution_code'
+  | 'type'
+  | 'account'
+  | 'amount'
+  | 'body'
+  | 'reason'
+  | 'created_by'
+  | 'renews_request_id'
+>;
+
+/** A new outbox row: queued, due at once, never tried, leased, sent or answered. */
+export function newRequestRow(draft: RequestDraftColumns, at: string): RequestInsert {
+  return {
+    ...draft,
+    state: 'queued',
+    attempts: 0,
+    next_attempt_at: at,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    result: null,
+    feedback: null,
+    held_amount: null,
+    deadline_at: null,
+    created_at: at,
+    sent_at: null,
+    acked_at: null,
+    executed_at: null,
+    updated_at: at,
+  };
+}
+
 /**
  * Statements that take a variable number of rows or keys take at most this many: one compiled
  * shape per count stays reusable (100 × 25 columns = 2,500 parameters, far below either database's limit).

@@ -1,6 +1,7 @@
 /** Levee (API + gateway dispatcher) wired to a simulated bank network over real HTTP. */
 import type { Insertable } from 'kysely';
 import { Dispatcher, type DispatcherOptions } from '../../src/gateway/dispatcher.js';
+import { newRequestRow } from '../../src/repositories/gateway.repository.js';
 import { PRESET_SCENARIOS } from '../../src/sim/scenario.js';
 import { type SimServer, startSimServer } from '../../src/sim/server.js';
 import type { GatewayRequestTable } from '../../src/storage/schema.js';
@@ -99,31 +100,21 @@ export function gatewayRequestRow(
   changes: Partial<Insertable<GatewayRequestTable>> = {},
 ): Insertable<GatewayRequestTable> {
   return {
-    request_id: requestId,
-    case_id: null,
-    institution_code: 'ICBC',
-    type: 'holder-query',
-    account: '6222000011112222',
-    amount: null,
-    body: '{}',
-    reason: 'test',
-    created_by: 'test',
-    state: 'queued',
-    attempts: 0,
-    next_attempt_at: at,
-    lease_owner: null,
-    lease_until: null,
-    last_error: null,
-    result: null,
-    feedback: null,
-    held_amount: null,
-    deadline_at: null,
-    renews_request_id: null,
-    created_at: at,
-    sent_at: null,
-    acked_at: null,
-    executed_at: null,
-    updated_at: at,
+    ...newRequestRow(
+      {
+        request_id: requestId,
+        case_id: null,
+        institution_code: 'ICBC',
+        type: 'holder-query',
+        account: '6222000011112222',
+        amount: null,
+        body: '{}',
+        reason: 'test',
+        created_by: 'test',
+        renews_request_id: null,
+      },
+      at,
+    ),
     ...changes,
   };
 }
