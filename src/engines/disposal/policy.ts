@@ -247,34 +247,22 @@ export function decideActions(
       }
     }
 
-    if (
-      a.stopped > 0 &&
-      a.stopExpiresAt !== null &&
-      !a.pending.has('renew-stop-payment') &&
-      !a.pending.has('freeze')
-    ) {
-      if (
-        a.stopExpiresAt - now <= policy.renewStopHoursBefore * HOUR &&
-        a.stopRenewalsUsed < policy.maxStopRenewals
-      ) {
-        actions.push({
-          ...base,
-          kind: 'renew-stop-payment',
-          reason: `止付将于 ${new Date(a.stopExpiresAt).toISOString()} 到期，续止付（第${a.stopRenewalsUsed + 1}次）`,
-        });
-      }
+    // a freeze on its way takes the stop-payment's money over: no renewal meanwhile
+    const renewFrom = stopRenewalFrom(a, policy);
+    if (renewFrom !== null && now >= renewFrom && !a.pending.has('freeze')) {
+      actions.push({
+        ...base,
+        kind: 'renew-stop-payment',
+        reason: `止付将于 ${new Date(a.stopExpiresAt!).toISOString()} 到期，续止付（第${a.stopRenewalsUsed + 1}次）`,
+      });
     }
 
-    if (
-      a.frozen > 0 &&
-      a.freezeExpiresAt !== null &&
-      !a.pending.has('extend-freeze') &&
-      a.freezeExpiresAt - now <= policy.extendFreezeDaysBefore * 24 * HOUR
-    ) {
+    const extendFrom = freezeExtensionFrom(a, policy);
+    if (extendFrom !== null && now >= extendFrom) {
       actions.push({
         ...base,
         kind: 'extend-freeze',
-        reason: `冻结将于 ${new Date(a.freezeExpiresAt).toISOString()} 到期，续冻`,
+        reason: `冻结将于 ${new Date(a.freezeExpiresAt!).toISOString()} 到期，续冻`,
       });
     }
 
@@ -304,17 +292,30 @@ export function nextTimedAction(
     if (at > now && at < next) next = at;
   };
   for (const a of accounts) {
-    if (
-      a.stopped > 0 &&
-      a.stopExpiresAt !== null &&
-      a.stopRenewalsUsed < policy.maxStopRenewals &&
-      !a.pending.has('renew-stop-payment')
-    )
-      consider(a.stopExpiresAt - policy.renewStopHoursBefore * HOUR);
-    if (a.frozen > 0 && a.freezeExpiresAt !== null && !a.pending.has('extend-freeze'))
-      consider(a.freezeExpiresAt - policy.extendFreezeDaysBefore * 24 * HOUR);
+    const renewFrom = stopRenewalFrom(a, policy);
+    if (renewFrom !== null) consider(renewFrom);
+    const extendFrom = freezeExtensionFrom(a, policy);
+    if (extendFrom !== null) consider(extendFrom);
   }
   return Number.isFinite(next) ? next : null;
+}
+
+/** When the account's stop-payment enters its renewal window; null if it has none to enter (no stop-payment, no renewal left, one on its way). */
+function stopRenewalFrom(a: AccountSnapshot, policy: DisposalPolicy): number | null {
+  if (
+    a.stopped <= 0 ||
+    a.stopExpiresAt === null ||
+    a.stopRenewalsUsed >= policy.maxStopRenewals ||
+    a.pending.has('renew-stop-payment')
+  )
+    return null;
+  return a.stopExpiresAt - policy.renewStopHoursBefore * HOUR;
+}
+
+/** When the account's freezes enter their extension window; null if none is to be extended. */
+function freezeExtensionFrom(a: AccountSnapshot, policy: DisposalPolicy): number | null {
+  if (a.frozen <= 0 || a.freezeExpiresAt === null || a.pending.has('extend-freeze')) return null;
+  return a.freezeExpiresAt - policy.extendFreezeDaysBefore * 24 * HOUR;
 }
 
 export interface Outflow {
