@@ -332,15 +332,15 @@ export class GatewayService {
           ...(which ? { extra: { index, institution: input.institution } } : {}),
         });
       const requestId = `LV-${timeOrderedUuid(Date.now())}`;
-      const body = {
-        ...input.draft,
+      // Object.assign, not `{ ...draft, requestId, … }`: see newRequestRow.
+      const body = Object.assign({}, input.draft, {
         requestId,
         caseNumber: caseNo ?? 'LEVEE-ADHOC',
         authority,
         // Eight random hex digits (the id's first ones are its time).
         document: { number: `${caseNo ?? 'ADHOC'}-${requestId.slice(-8).toUpperCase()}` },
         issuedAt: nowIso,
-      };
+      });
       let request: InstitutionRequest;
       try {
         request = validateOutgoing(input.institution, body, { institutions: known, now: now.getTime() });
@@ -534,7 +534,7 @@ export class GatewayService {
           };
           // The row as this transaction leaves it, composed rather than read back (RETURNING
           // copied the request's body and feedback text back out for every answer).
-          const stored: GatewayRequestRow = { ...request, ...changes };
+          const stored: GatewayRequestRow = Object.assign({}, request, changes);
           requests.set(stored.request_id, stored);
           answered.set(stored.id, changes);
           results[i] = stored;

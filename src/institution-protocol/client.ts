@@ -261,15 +261,23 @@ export class InstitutionClient {
       timestamp: this.now(),
     });
     const timeoutMs = options.timeoutMs ?? endpoint.timeoutMs ?? this.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    // undici's own header and body timeouts, not AbortSignal.timeout: a signal and its timer lived
+    // for the whole timeout per exchange, long enough to be copied and promoted by the collector.
+    // undici keeps one coarse timer per connection: a timeout over a second fires up to about a
+    // second late, well inside the lease's margin. A caller's own signal still aborts.
+    const timeout = options.signal ? AbortSignal.timeout(timeoutMs) : undefined;
+    // A spread alone is quick; one followed by more properties is not (see newRequestRow).
+    const headers: Record<string, string> = { ...signed };
+    if (method === 'POST') headers['content-type'] = 'application/json';
     try {
       const response = await undiciRequest(url, {
         method,
         dispatcher: this.dispatcher,
-        headers: { ...signed, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        headers,
         body: method === 'POST' ? body : undefined,
-        signal,
+        signal: options.signal && timeout ? AbortSignal.any([timeout, options.signal]) : undefined,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const text = await response.body.text();
       let json: unknown;
@@ -280,10 +288,10 @@ export class InstitutionClient {
       }
       return { kind: 'response', status: response.statusCode, json, headers: response.headers };
     } catch (error) {
-      if (timeout.aborted)
+      const code = (error as { code?: string }).code ?? (error as Error).name;
+      if (timeout?.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
         return { kind: 'retry', reason: 'timeout', detail: `no answer within ${timeoutMs} ms` };
       if (options.signal?.aborted) throw error;
-      const code = (error as { code?: string }).code ?? (error as Error).name;
       return { kind: 'retry', reason: 'network', detail: `${code}: ${(error as Error).message}` };
     }
   }

@@ -255,14 +255,14 @@ export class Ledger {
     documentNumber: string;
   }): Hold {
     this.expireHolds(h.account, h.startsAt);
-    const hold: Hold = {
-      ...h,
+    // Object.assign: on Node 20 `{ ...h, id, … }` takes a slow path per property after the spread.
+    const hold: Hold = Object.assign({}, h, {
       id: this.holds.length,
       held: 0,
       renewalsUsed: 0,
-      status: 'active',
+      status: 'active' as const,
       endedAt: null,
-    };
+    });
     this.holds.push(hold);
     const list = this.holdsByAccount.get(h.account) ?? [];
     list.push(hold.id);

@@ -28,6 +28,7 @@ import {
   createSigner,
   Keyring,
   type Signer,
+  type SignedHeaders,
   signRequestAsync,
   verifySignature,
   verifySignatureAsync,
@@ -237,7 +238,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       const response = await undiciRequest(callbackUrl, {
         method: 'POST',
         dispatcher: callbackAgent,
-        headers: { ...headers, 'content-type': 'application/json' },
+        headers: withJsonType(headers),
         body,
         // Not AbortSignal.timeout: that kept a signal and a timer alive for 5 s per callback, and
         // at 2,000 req/s they outlived young-generation collections (copied, then promoted).
@@ -619,4 +620,11 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       await callbackAgent.close();
     },
   };
+}
+
+/** Signed headers plus the content type: a spread alone, then a store (`{ ...h, x }` is slow on Node 20). */
+function withJsonType(signed: SignedHeaders): Record<string, string> {
+  const headers: Record<string, string> = { ...signed };
+  headers['content-type'] = 'application/json';
+  return headers;
 }
