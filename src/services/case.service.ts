@@ -91,18 +91,21 @@ export class CaseService {
         extra: { errors: checked.errors.map(({ field, code, message }) => ({ field, code, message })) },
       });
     }
-    const payments = input.payments.map((p, i) => ({
-      ...p,
-      account: checked.payments[i]!.account,
-      paidAt: checked.payments[i]!.paidAt,
-      fingerprint: paymentFingerprint(
-        checked.victimIdNumber,
-        p.institution,
-        checked.payments[i]!.account,
-        p.amount,
-        checked.payments[i]!.paidAt,
-      ),
-    }));
+    // The fields used below, written out: `{ ...p, paidAt, fingerprint }` adds keys after a leading
+    // spread, V8's slow path on Node 20 (~1.5 µs a key).
+    const payments = input.payments.map((p, i) => {
+      const { account, paidAt } = checked.payments[i]!;
+      return {
+        institution: p.institution,
+        amount: p.amount,
+        channel: p.channel,
+        accountName: p.accountName,
+        fromAccount: p.fromAccount,
+        account,
+        paidAt,
+        fingerprint: paymentFingerprint(checked.victimIdNumber, p.institution, account, p.amount, paidAt),
+      };
+    });
     const nowIso = now.toISOString();
     const actorName = actor.username;
 

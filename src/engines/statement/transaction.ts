@@ -40,7 +40,26 @@ export class ParsedTransaction implements StatementTransaction {
     return this.#fingerprint;
   }
 
+  // Written out, not `{ ...this, fingerprint }`: on Node 20 a literal that starts with a spread
+  // and then adds a property takes V8's slow path (~1 µs a row). Same keys, same order.
   toJSON(): StatementTransaction {
-    return { ...this, fingerprint: this.fingerprint };
+    return {
+      sheet: this.sheet,
+      line: this.line,
+      account: this.account,
+      time: this.time,
+      epochMs: this.epochMs,
+      direction: this.direction,
+      amount: this.amount,
+      balance: this.balance,
+      counterpartyAccount: this.counterpartyAccount,
+      counterpartyName: this.counterpartyName,
+      counterpartyInstitution: this.counterpartyInstitution,
+      channel: this.channel,
+      summary: this.summary,
+      serial: this.serial,
+      currency: this.currency,
+      fingerprint: this.fingerprint,
+    };
   }
 }
