@@ -23,19 +23,23 @@ import {
   anyDue,
   claimDue,
   claimMany,
+  type LeasedRequest,
   releaseLeased,
   updateLeased,
-  updateManyLeased,
+  updateAcked,
   updateRequest,
 } from '../repositories/gateway.repository.js';
 import type { Capabilities } from '../storage/database.js';
-import type { Database, GatewayRequestRow } from '../storage/schema.js';
+import type { Database } from '../storage/schema.js';
 import type { GatewayService } from './gateway.service.js';
 import { MicroBatch } from './micro-batch.js';
 import { TokenBuckets } from './token-buckets.js';
 
 /** Exchanges with one institution on their way at once (each may carry a batch). */
 const EXCHANGES_PER_INSTITUTION = 2;
+
+/** How long an acknowledgement waits to be stored, in case the answer comes first (ms). */
+const ACK_HOLD_MS = 30;
 
 export interface DispatcherOptions {
   /**
@@ -73,7 +77,7 @@ export class Dispatcher {
   private readonly outgoing = new Map<
     string,
     {
-      queue: { row: GatewayRequestRow; done: () => void; failed: (e: unknown) => void }[];
+      queue: { row: LeasedRequest; done: () => void; failed: (e: unknown) => void }[];
       inFlight: number;
       scheduled: boolean;
     }
@@ -87,7 +91,7 @@ export class Dispatcher {
   /** When a lease last looked for leases that ran out (wall ms). */
   private lastSweep = Number.NEGATIVE_INFINITY;
   /** JetStream deliveries that arrive together are leased by one statement. */
-  private readonly claims = new MicroBatch<number, GatewayRequestRow | undefined>(async (ids) => {
+  private readonly claims = new MicroBatch<number, LeasedRequest | undefined>(async (ids) => {
     const now = this.clock.now();
     const rows = await claimMany(
       this.db,
@@ -106,40 +110,31 @@ export class Dispatcher {
     });
   });
   /**
-   * Acknowledgements that come back together are stored in one transaction, one UPDATE per
-   * distinct (attempts, sent_at, ack time): exactly the values `updateLeased` wrote row by row.
+   * Acknowledgements that come back together are stored by one statement, each row with its own
+   * attempt count and times. They wait ACK_HOLD_MS first: most answers come sooner, and an
+   * answered request's ack then writes nothing (it wants state 'sent'; the answer keeps the ack
+   * time), which saves rewriting the row once per request. A process that dies holding acks
+   * loses nothing the lease does not recover: the request is sent again under its idempotency
+   * key and the institution repeats its first answer.
    */
-  private readonly acks = new MicroBatch<{ row: GatewayRequestRow; at: string }, void>(async (items) => {
-    const groups = new Map<string, { ids: number[]; attempts: number; sentAt: string; at: string }>();
-    for (const { row, at } of items) {
-      const attempts = row.attempts + 1;
-      const sentAt = row.sent_at ?? at;
-      const key = `${attempts}\u0000${sentAt}\u0000${at}`;
-      const group = groups.get(key) ?? { ids: [], attempts, sentAt, at };
-      group.ids.push(row.id);
-      groups.set(key, group);
-    }
-    const write = async (db: Kysely<Database>) => {
-      for (const g of groups.values())
-        await updateManyLeased(db, this.caps, g.ids, this.owner, {
-          state: 'acknowledged',
-          attempts: g.attempts,
-          sent_at: g.sentAt,
-          acked_at: g.at,
-          lease_owner: null,
-          lease_until: null,
-          last_error: null,
-          updated_at: g.at,
-        });
-    };
-    // SQLite: one commit for the lot (the commit, not the statement, is what costs). PostgreSQL:
-    // each statement on its own, so no lock is held while waiting for another (a feedback
-    // transaction updating some of the same rows would otherwise deadlock with it); each locks
-    // its rows in id order for the same reason.
-    if (groups.size === 1 || this.caps.rowLocks) await write(this.db);
-    else await this.db.transaction().execute(write);
-    return items.map(() => undefined);
-  });
+  private readonly acks = new MicroBatch<{ row: LeasedRequest; at: string }, void>(
+    async (items) => {
+      await updateAcked(
+        this.db,
+        this.caps,
+        this.owner,
+        items.map(({ row, at }) => ({
+          id: row.id,
+          attempts: row.attempts + 1,
+          sent_at: row.sent_at ?? at,
+          acked_at: at,
+        })),
+      );
+      return items.map(() => undefined);
+    },
+    256,
+    ACK_HOLD_MS,
+  );
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -300,7 +295,7 @@ export class Dispatcher {
    * batches grow with the load and a quiet institution gets each request at once. Resolves once
    * its outcome is stored.
    */
-  private dispatch(client: InstitutionClient, row: GatewayRequestRow): Promise<void> {
+  private dispatch(client: InstitutionClient, row: LeasedRequest): Promise<void> {
     return new Promise<void>((done, failed) => {
       const code = row.institution_code;
       let lane = this.outgoing.get(code);
@@ -324,10 +319,20 @@ export class Dispatcher {
       while (lane.inFlight < EXCHANGES_PER_INSTITUTION && lane.queue.length > 0) {
         const chunk = lane.queue.splice(0, this.opts.batchSend ? BATCH_MAX_ITEMS : 1);
         lane.inFlight++;
+        // The lane is free again once the exchange is over, not once its outcomes are stored.
+        let freed = false;
+        const free = () => {
+          if (freed) return;
+          freed = true;
+          lane.inFlight--;
+          if (lane.queue.length > 0) this.pump(client, code);
+          else if (lane.inFlight === 0) this.outgoing.delete(code);
+        };
         this.sendGroup(
           client,
           code,
           chunk.map((e) => e.row),
+          free,
         )
           .then(
             () => {
@@ -337,11 +342,7 @@ export class Dispatcher {
               for (const e of chunk) e.failed(error);
             },
           )
-          .finally(() => {
-            lane.inFlight--;
-            if (lane.queue.length > 0) this.pump(client, code);
-            else if (lane.inFlight === 0) this.outgoing.delete(code);
-          });
+          .finally(free);
       }
     });
   }
@@ -349,7 +350,8 @@ export class Dispatcher {
   private async sendGroup(
     client: InstitutionClient,
     institution: string,
-    leased: readonly GatewayRequestRow[],
+    leased: readonly LeasedRequest[],
+    exchanged: () => void,
   ): Promise<void> {
     const directory = await this.gateway.directory();
     const rate = directory.rates.get(institution) ?? 200;
@@ -376,24 +378,24 @@ export class Dispatcher {
         })),
       );
       if (outcomes !== 'unsupported') {
+        exchanged();
         await Promise.all(rows.map((row, i) => this.record(row, outcomes[i]!)));
         return;
       }
       this.singleOnly.add(institution);
       this.logger.info({ institution }, 'institution has no batch endpoint: sending its requests one by one');
     }
-    await Promise.all(
-      rows.map(async (row) =>
-        this.record(
-          row,
-          await client.sendRaw(row.institution_code, row.type as RequestType, row.body, row.request_id),
-        ),
+    const outcomes = await Promise.all(
+      rows.map((row) =>
+        client.sendRaw(row.institution_code, row.type as RequestType, row.body, row.request_id),
       ),
     );
+    exchanged();
+    await Promise.all(rows.map((row, i) => this.record(row, outcomes[i]!)));
   }
 
   /** Store what became of one attempt, while the lease is still ours. */
-  private async record(row: GatewayRequestRow, outcome: SendOutcome): Promise<void> {
+  private async record(row: LeasedRequest, outcome: SendOutcome): Promise<void> {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const attempts = row.attempts + 1;

@@ -24,6 +24,7 @@ import { findUnitByCode, insertUnit } from '../repositories/unit.repository.js';
 import {
   deleteFeedback,
   findRequestByRequestId,
+  type AnsweredRequest,
   findRequestsByRequestIds,
   insertFeedbackMany,
   enabledInstitutions,
@@ -58,7 +59,8 @@ export interface EnqueueInput {
 }
 
 export interface FeedbackEvent {
-  readonly request: GatewayRequestRow;
+  /** The request as the answer left it (without the body it was sent with). */
+  readonly request: AnsweredRequest;
   readonly feedback: Feedback;
 }
 
@@ -431,7 +433,7 @@ export class GatewayService {
     return results;
   }
 
-  private async notify(request: GatewayRequestRow, feedback: Feedback): Promise<void> {
+  private async notify(request: AnsweredRequest, feedback: Feedback): Promise<void> {
     for (const listener of this.listeners) {
       try {
         await listener({ request, feedback });
@@ -444,7 +446,7 @@ export class GatewayService {
 
   private readonly feedbackBatch = new MicroBatch<
     { feedback: Feedback; via: 'callback' | 'poll' },
-    GatewayRequestRow | 'duplicate' | LeveeError
+    AnsweredRequest | 'duplicate' | LeveeError
   >((items) => this.storeFeedback(items));
 
   /**
@@ -456,7 +458,7 @@ export class GatewayService {
    */
   private async storeFeedback(
     items: readonly { feedback: Feedback; via: 'callback' | 'poll' }[],
-  ): Promise<(GatewayRequestRow | 'duplicate' | LeveeError)[]> {
+  ): Promise<(AnsweredRequest | 'duplicate' | LeveeError)[]> {
     const now = this.clock.now().toISOString();
     const texts = items.map(({ feedback }) => JSON.stringify(feedback));
     return this.db.transaction().execute(async (trx) => {
@@ -486,7 +488,7 @@ export class GatewayService {
       /** New feedback that did not become its request's answer: its text goes in its own row. */
       const notAnswers: { feedback_id: string; body: string }[] = [];
       const answered = new Map<number, AnsweredChanges>();
-      const results: (GatewayRequestRow | 'duplicate' | LeveeError)[] = new Array(items.length);
+      const results: (AnsweredRequest | 'duplicate' | LeveeError)[] = new Array(items.length);
       // Rows are updated in id order (feedback for one request in arrival order): two
       // transactions that lock rows in one order cannot deadlock on PostgreSQL.
       const idOf = (i: number) => requests.get(items[i]!.feedback.requestId)?.id ?? -1;
@@ -534,7 +536,7 @@ export class GatewayService {
           };
           // The row as this transaction leaves it, composed rather than read back (RETURNING
           // copied the request's body and feedback text back out for every answer).
-          const stored: GatewayRequestRow = Object.assign({}, request, changes);
+          const stored: AnsweredRequest = Object.assign({}, request, changes);
           requests.set(stored.request_id, stored);
           answered.set(stored.id, changes);
           results[i] = stored;
@@ -556,7 +558,10 @@ export class GatewayService {
     });
   }
 
-  async raiseDeadLetter(request: GatewayRequestRow, message: string): Promise<void> {
+  async raiseDeadLetter(
+    request: Pick<GatewayRequestRow, 'request_id' | 'case_id'>,
+    message: string,
+  ): Promise<void> {
     await raiseAlarm(this.db, {
       request_id: request.request_id,
       case_id: request.case_id,

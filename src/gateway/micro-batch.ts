@@ -3,7 +3,8 @@
  * answered together, JetStream ids delivered together) are written by one statement on the next
  * turn instead of one statement — and, on SQLite, one commit — each. One flush runs at a time; what
  * arrives meanwhile waits for the next. Each caller still awaits its own item, so nothing is
- * reported done before it is stored; a failed flush fails every item in it.
+ * reported done before it is stored; a failed flush fails every item in it. With `delayMs` a
+ * flush waits that long after its first item (what arrives meanwhile goes along).
  */
 export class MicroBatch<T, R> {
   private pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
@@ -14,6 +15,7 @@ export class MicroBatch<T, R> {
     /** Results in the order of `items`. */
     private readonly flush: (items: T[]) => Promise<R[]>,
     private readonly max = 256,
+    private readonly delayMs = 0,
   ) {}
 
   push(item: T): Promise<R> {
@@ -26,13 +28,15 @@ export class MicroBatch<T, R> {
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const flush = () => {
       this.scheduled = false;
       this.flushing = this.run().finally(() => {
         this.flushing = undefined;
         if (this.pending.length > 0) this.schedule();
       });
-    });
+    };
+    if (this.delayMs > 0) setTimeout(flush, this.delayMs);
+    else setImmediate(flush);
   }
 
   private async run(): Promise<void> {
