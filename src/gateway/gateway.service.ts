@@ -23,6 +23,7 @@ import type { Db } from '../repositories/audit.repository.js';
 import { findUnitByCode, insertUnit } from '../repositories/unit.repository.js';
 import {
   deleteFeedback,
+  feedbackKey,
   findRequestByRequestId,
   type AnsweredRequest,
   findRequestsByRequestIds,
@@ -398,7 +399,7 @@ export class GatewayService {
   // ----- feedback -------------------------------------------------------------------------------
 
   /**
-   * Apply one verified feedback. Duplicates (same feedbackId) are dropped; an answer for an
+   * Apply one verified feedback. Duplicates (same request and feedbackId) are dropped; an answer for an
    * unknown request is refused; the request moves to executed or failed whatever state it was in,
    * unless it already ended. Listeners run once per new feedback, after it is stored.
    *
@@ -484,9 +485,9 @@ export class GatewayService {
           (r) => [r.request_id, r],
         ),
       );
-      const refusedFresh: string[] = [];
+      const refusedFresh: { request_id: string; feedback_id: string }[] = [];
       /** New feedback that did not become its request's answer: its text goes in its own row. */
-      const notAnswers: { feedback_id: string; body: string }[] = [];
+      const notAnswers: { request_id: string; feedback_id: string; body: string }[] = [];
       const answered = new Map<number, AnsweredChanges>();
       const results: (AnsweredRequest | 'duplicate' | LeveeError)[] = new Array(items.length);
       // Rows are updated in id order (feedback for one request in arrival order): two
@@ -495,11 +496,12 @@ export class GatewayService {
       const order = items.map((_, i) => i).sort((a, b) => idOf(a) - idOf(b) || a - b);
       for (const i of order) {
         const { feedback } = items[i]!;
-        // The first of several items with one feedbackId is the new one; the others repeat it.
-        const isFresh = fresh.delete(feedback.feedbackId);
+        // The first of several items with one key is the new one; the others repeat it.
+        const isFresh = fresh.delete(feedbackKey(feedback.requestId, feedback.feedbackId));
         const request = requests.get(feedback.requestId);
         if (!request || request.institution_code !== feedback.institution) {
-          if (isFresh) refusedFresh.push(feedback.feedbackId);
+          if (isFresh)
+            refusedFresh.push({ request_id: feedback.requestId, feedback_id: feedback.feedbackId });
           results[i] = request
             ? new LeveeError(
                 'LEVEE_FORBIDDEN',
@@ -543,7 +545,11 @@ export class GatewayService {
           continue;
         }
         if (!KEEPS_OWN_TEXT.has(feedback.type))
-          notAnswers.push({ feedback_id: feedback.feedbackId, body: texts[i]! });
+          notAnswers.push({
+            request_id: feedback.requestId,
+            feedback_id: feedback.feedbackId,
+            body: texts[i]!,
+          });
         results[i] = request;
       }
       // One write per request with its last answer's changes, in id order (`order` was).

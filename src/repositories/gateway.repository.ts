@@ -581,22 +581,34 @@ export async function insertFeedback(
   const result = await db
     .insertInto('gateway_feedback')
     .values(row)
-    .onConflict((oc) => oc.column('feedback_id').doNothing())
+    .onConflict((oc) => oc.columns(['request_id', 'feedback_id']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export type FeedbackInsert = Parameters<typeof insertFeedback>[1];
 
-/** Insert many feedback rows, skipping feedbackIds already stored. Returns the feedbackIds inserted now. */
+/**
+ * A feedback is known by its request and its feedbackId (migration 0008): a resent feedback
+ * repeats both. Keyed so, the unique index grows at its right edge with the time-ordered request
+ * ids; keyed by feedbackId alone (an institution's own numbering, "ICBC-812") every commit
+ * touched a page of it per institution answering.
+ */
+export function feedbackKey(requestId: string, feedbackId: string): string {
+  return `${requestId}\u0000${feedbackId}`;
+}
+
+/** Insert many feedback rows, skipping those already stored. Returns the `feedbackKey`s inserted now. */
 export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  // In feedbackId order: two transactions inserting overlapping sets wait, never deadlock.
-  const sorted = [...rows].sort((a, b) =>
-    a.feedback_id < b.feedback_id ? -1 : a.feedback_id > b.feedback_id ? 1 : 0,
+  // In key order: two transactions inserting overlapping sets wait, never deadlock.
+  const sorted = [...rows].sort(
+    (a, b) =>
+      (a.request_id < b.request_id ? -1 : a.request_id > b.request_id ? 1 : 0) ||
+      (a.feedback_id < b.feedback_id ? -1 : a.feedback_id > b.feedback_id ? 1 : 0),
   );
   const values = sorted.flatMap((r) => FEEDBACK_COLUMNS.map((c) => r[c]));
-  const inserted = await runTemplate<{ feedback_id: string }>(
+  const inserted = await runTemplate<{ request_id: string; feedback_id: string }>(
     db,
     `insertFeedbackMany:${sorted.length}`,
     values,
@@ -608,10 +620,10 @@ export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]
             Object.fromEntries(FEEDBACK_COLUMNS.map((c, i) => [c, slot(r * FEEDBACK_COLUMNS.length + i)])),
           ) as never,
         )
-        .onConflict((oc) => oc.column('feedback_id').doNothing())
-        .returning('feedback_id'),
+        .onConflict((oc) => oc.columns(['request_id', 'feedback_id']).doNothing())
+        .returning(['request_id', 'feedback_id']),
   );
-  return new Set(inserted.rows.map((r) => r.feedback_id));
+  return new Set(inserted.rows.map((r) => feedbackKey(r.request_id, r.feedback_id)));
 }
 
 const FEEDBACK_COLUMNS = [
@@ -629,10 +641,15 @@ const FEEDBACK_COLUMNS = [
 /** Give feedback rows their own text (feedback that did not become its request's answer). */
 export async function setFeedbackBodies(
   db: Db,
-  rows: readonly { feedback_id: string; body: string }[],
+  rows: readonly { request_id: string; feedback_id: string; body: string }[],
 ): Promise<void> {
-  for (const { feedback_id, body } of rows)
-    await db.updateTable('gateway_feedback').set({ body }).where('feedback_id', '=', feedback_id).execute();
+  for (const { request_id, feedback_id, body } of rows)
+    await db
+      .updateTable('gateway_feedback')
+      .set({ body })
+      .where('request_id', '=', request_id)
+      .where('feedback_id', '=', feedback_id)
+      .execute();
 }
 
 /**
@@ -660,9 +677,17 @@ export async function findFeedbackOf(db: Db, requestId: string) {
     .execute();
 }
 
-export async function deleteFeedback(db: Db, feedbackIds: readonly string[]): Promise<void> {
-  if (feedbackIds.length === 0) return;
-  await db.deleteFrom('gateway_feedback').where('feedback_id', 'in', feedbackIds).execute();
+/** Delete feedback rows (refused ones, before their transaction commits). */
+export async function deleteFeedback(
+  db: Db,
+  keys: readonly { request_id: string; feedback_id: string }[],
+): Promise<void> {
+  for (const { request_id, feedback_id } of keys)
+    await db
+      .deleteFrom('gateway_feedback')
+      .where('request_id', '=', request_id)
+      .where('feedback_id', '=', feedback_id)
+      .execute();
 }
 
 /** A request row without the body it was sent with (what an answer needs of its request). */

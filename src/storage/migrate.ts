@@ -12,6 +12,7 @@ import * as m0004 from './migrations/0004-gateway.js';
 import * as m0005 from './migrations/0005-statement-batches.js';
 import * as m0006 from './migrations/0006-case-tasks.js';
 import * as m0007 from './migrations/0007-gateway-throughput.js';
+import * as m0008 from './migrations/0008-feedback-by-request.js';
 
 type MigrationModule = { up: (db: never, caps: Store['capabilities']) => Promise<void> };
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-statement-batches': m0005 as MigrationModule,
   '0006-case-tasks': m0006 as MigrationModule,
   '0007-gateway-throughput': m0007 as MigrationModule,
+  '0008-feedback-by-request': m0008 as MigrationModule,
 };
 
 export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {
