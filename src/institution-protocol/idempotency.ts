@@ -5,8 +5,17 @@
  * IDEMPOTENCY_CONFLICT. Keys are scoped (e.g. by institution and sender key id) and forgotten
  * after `ttlMs` (default 7 days: longer than any sender keeps retrying).
  */
+import * as crypto from 'node:crypto';
 import { IdempotencyConflictError } from './errors.js';
 import { sha256Hex } from './signing.js';
+
+/**
+ * The body's SHA-256, hex. `crypto.hash` (Node ≥ 20.12) hashes in one call without a Hash object:
+ * a receiver hashes every request (each item of a batch), and createHash().update().digest()
+ * cost about three times as much.
+ */
+const bodyHashOf: (body: string | Uint8Array) => string =
+  typeof crypto.hash === 'function' ? (body) => crypto.hash('sha256', body, 'hex') : sha256Hex;
 
 export interface StoredAnswer<T> {
   status: number;
@@ -26,7 +35,12 @@ export type IdempotencyLookup<T> =
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export class IdempotencyStore<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+  /**
+   * By scope, then key: a map keyed by `${scope}\0${key}` built that string twice per request
+   * (lookup and store) and kept it, a concatenation, for as long as the entry lived.
+   */
+  private readonly scopes = new Map<string, Map<string, Entry<T>>>();
+  private count = 0;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private sweepAt: number;
@@ -40,25 +54,39 @@ export class IdempotencyStore<T> {
   /** Throws IdempotencyConflictError when the key was used with another body. */
   lookup(scope: string, key: string, body: string | Uint8Array): IdempotencyLookup<T> {
     this.sweep();
-    const bodyHash = sha256Hex(body);
-    const entry = this.entries.get(`${scope}\u0000${key}`);
+    const bodyHash = bodyHashOf(body);
+    const entry = this.scopes.get(scope)?.get(key);
     if (!entry || entry.expiresAt <= this.now()) return { kind: 'new', bodyHash };
     if (entry.bodyHash !== bodyHash) throw new IdempotencyConflictError(key);
     return { kind: 'replay', answer: entry.answer };
   }
 
   store(scope: string, key: string, bodyHash: string, answer: StoredAnswer<T>): void {
-    this.entries.set(`${scope}\u0000${key}`, { bodyHash, answer, expiresAt: this.now() + this.ttlMs });
+    let entries = this.scopes.get(scope);
+    if (!entries) {
+      entries = new Map();
+      this.scopes.set(scope, entries);
+    }
+    const size = entries.size;
+    entries.set(key, { bodyHash, answer, expiresAt: this.now() + this.ttlMs });
+    this.count += entries.size - size;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   private sweep(): void {
     const now = this.now();
     if (now < this.sweepAt) return;
     this.sweepAt = now + Math.min(this.ttlMs, 3600_000);
-    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+    for (const [scope, entries] of this.scopes) {
+      for (const [k, e] of entries)
+        if (e.expiresAt <= now) {
+          entries.delete(k);
+          this.count--;
+        }
+      if (entries.size === 0) this.scopes.delete(scope);
+    }
   }
 }

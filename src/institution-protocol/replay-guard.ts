@@ -12,11 +12,34 @@ export interface ReplayGuardOptions {
   now?: () => number;
 }
 
+/**
+ * One generation: nonces by key id. Nested sets rather than one set of `${keyId}\0${nonce}`: that
+ * key was a new string to build, flatten and hash on every request.
+ */
+class Generation {
+  private readonly byKey = new Map<string, Set<string>>();
+  size = 0;
+
+  has(keyId: string, nonce: string): boolean {
+    return this.byKey.get(keyId)?.has(nonce) === true;
+  }
+
+  add(keyId: string, nonce: string): void {
+    let nonces = this.byKey.get(keyId);
+    if (!nonces) {
+      nonces = new Set();
+      this.byKey.set(keyId, nonces);
+    }
+    nonces.add(nonce);
+    this.size++;
+  }
+}
+
 export class ReplayGuard {
   readonly windowMs: number;
   private readonly now: () => number;
-  private current = new Set<string>();
-  private previous = new Set<string>();
+  private current = new Generation();
+  private previous = new Generation();
   private rotatedAt: number;
 
   constructor(options: ReplayGuardOptions = {}) {
@@ -34,14 +57,13 @@ export class ReplayGuard {
         `timestamp ${timestamp} is more than ${this.windowMs} ms away from the receiver clock ${now}`,
       );
     if (now - this.rotatedAt >= 2 * this.windowMs) {
-      this.previous = now - this.rotatedAt >= 4 * this.windowMs ? new Set() : this.current;
-      this.current = new Set();
+      this.previous = now - this.rotatedAt >= 4 * this.windowMs ? new Generation() : this.current;
+      this.current = new Generation();
       this.rotatedAt = now;
     }
-    const id = `${keyId}\u0000${nonce}`;
-    if (this.current.has(id) || this.previous.has(id))
+    if (this.current.has(keyId, nonce) || this.previous.has(keyId, nonce))
       throw new ReplayError('NONCE_REPLAYED', `nonce ${nonce} was already used by ${keyId}`);
-    this.current.add(id);
+    this.current.add(keyId, nonce);
   }
 
   get size(): number {

@@ -28,9 +28,30 @@ export class SimClock {
 
 const CST = 8 * 3600_000;
 
-/** Unix ms → ISO 8601 in China Standard Time, e.g. 2023-10-27T14:00:00.000+08:00. */
+/** 10000-01-01T00:00:00Z: from there on toISOString writes a six-digit year. */
+const YEAR_10000 = 253_402_300_800_000;
+/** "YYYY-MM-DDTHH:MM:" by CST minute (a few hundred at most, then started over). */
+const minutePrefixes = new Map<number, string>();
+
+/**
+ * Unix ms → ISO 8601 in China Standard Time, e.g. 2023-10-27T14:00:00.000+08:00. The date and
+ * minute are formatted once per minute: a Date and its toISOString per call were a visible part
+ * of the simulator's time per request (an ack, a hold's times, a feedback's answeredAt).
+ */
 export function isoCst(ms: number): string {
-  return `${new Date(ms + CST).toISOString().slice(0, 23)}+08:00`;
+  const t = Math.floor(ms + CST);
+  if (!(t >= 0 && t < YEAR_10000)) return `${new Date(ms + CST).toISOString().slice(0, 23)}+08:00`;
+  const minute = Math.floor(t / 60_000);
+  let prefix = minutePrefixes.get(minute);
+  if (prefix === undefined) {
+    if (minutePrefixes.size >= 512) minutePrefixes.clear();
+    prefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+    minutePrefixes.set(minute, prefix);
+  }
+  const rest = t - minute * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${prefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}+08:00`;
 }
 
 /** Unix ms → YYYY-MM-DD in China Standard Time. */

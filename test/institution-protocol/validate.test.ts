@@ -90,4 +90,23 @@ describe('idempotency store', () => {
     now = 1001;
     expect(store.lookup('s', 'key-00000001', 'y').kind).toBe('new');
   });
+
+  it('counts keys across scopes and sweeps the expired ones out', () => {
+    let now = 0;
+    const store = new IdempotencyStore<string>({ ttlMs: 1000, now: () => now });
+    const put = (scope: string, key: string) => {
+      const r = store.lookup(scope, key, key);
+      if (r.kind === 'new') store.store(scope, key, r.bodyHash, { status: 202, body: key });
+    };
+    put('a', 'key-00000001');
+    put('b', 'key-00000001');
+    put('a', 'key-00000001');
+    now = 500;
+    put('a', 'key-00000002');
+    expect(store.size).toBe(3);
+    now = 1200;
+    put('c', 'key-00000003');
+    expect(store.size).toBe(2);
+    expect(store.lookup('a', 'key-00000002', 'key-00000002').kind).toBe('replay');
+  });
 });
