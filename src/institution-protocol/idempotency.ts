@@ -5,17 +5,8 @@
  * IDEMPOTENCY_CONFLICT. Keys are scoped (e.g. by institution and sender key id) and forgotten
  * after `ttlMs` (default 7 days: longer than any sender keeps retrying).
  */
-import * as crypto from 'node:crypto';
 import { IdempotencyConflictError } from './errors.js';
 import { sha256Hex } from './signing.js';
-
-/**
- * The body's SHA-256, hex. `crypto.hash` (Node ≥ 20.12) hashes in one call without a Hash object:
- * a receiver hashes every request (each item of a batch), and createHash().update().digest()
- * cost about three times as much.
- */
-const bodyHashOf: (body: string | Uint8Array) => string =
-  typeof crypto.hash === 'function' ? (body) => crypto.hash('sha256', body, 'hex') : sha256Hex;
 
 export interface StoredAnswer<T> {
   status: number;
@@ -54,7 +45,7 @@ export class IdempotencyStore<T> {
   /** Throws IdempotencyConflictError when the key was used with another body. */
   lookup(scope: string, key: string, body: string | Uint8Array): IdempotencyLookup<T> {
     this.sweep();
-    const bodyHash = bodyHashOf(body);
+    const bodyHash = sha256Hex(body);
     const entry = this.scopes.get(scope)?.get(key);
     if (!entry || entry.expiresAt <= this.now()) return { kind: 'new', bodyHash };
     if (entry.bodyHash !== bodyHash) throw new IdempotencyConflictError(key);

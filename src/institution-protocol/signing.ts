@@ -14,6 +14,7 @@
  * Ed25519 was chosen over HMAC so that an institution never holds a secret able to forge Levee's
  * requests (and Levee never holds one able to forge an institution's feedback).
  */
+import * as crypto from 'node:crypto';
 import {
   createHash,
   createPrivateKey,
@@ -53,9 +54,15 @@ export interface CanonicalParts {
   body: string | Uint8Array;
 }
 
-export function sha256Hex(body: string | Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
-}
+/**
+ * SHA-256, hex. `crypto.hash` (Node ≥ 20.12) hashes in one call without a Hash object: every
+ * signed message and every received request is hashed, and createHash().update().digest() cost
+ * about three times as much.
+ */
+export const sha256Hex: (body: string | Uint8Array) => string =
+  typeof crypto.hash === 'function'
+    ? (body) => crypto.hash('sha256', body, 'hex')
+    : (body) => createHash('sha256').update(body).digest('hex');
 
 export function canonicalString(parts: CanonicalParts): string {
   return [
