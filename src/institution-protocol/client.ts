@@ -5,7 +5,7 @@
  * with the same idempotency key) or `refused` (permanent: dead-letter). Bodies are signed with a
  * fresh timestamp and nonce on every attempt; the idempotency key stays the same.
  */
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { RequestValidationError } from './errors.js';
 import type {
   Ack,
@@ -270,9 +270,12 @@ export class InstitutionClient {
     const headers: Record<string, string> = { ...signed };
     if (method === 'POST') headers['content-type'] = 'application/json';
     try {
-      const response = await undiciRequest(url, {
+      // The dispatcher's own request(): undici's top-level request() parses the URL again and
+      // copies its options after a spread (slow on Node 20) for every exchange.
+      const response = await this.dispatcher.request({
+        origin: url.origin,
+        path,
         method,
-        dispatcher: this.dispatcher,
         headers,
         body: method === 'POST' ? body : undefined,
         signal: options.signal && timeout ? AbortSignal.any([timeout, options.signal]) : undefined,
