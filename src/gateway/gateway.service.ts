@@ -481,17 +481,17 @@ export class GatewayService {
         })),
       );
       const requests = new Map(
-        (await findRequestsByRequestIds(trx, [...new Set(items.map((i) => i.feedback.requestId))])).map(
-          (r) => [r.request_id, r],
-        ),
+        (
+          await findRequestsByRequestIds(trx, this.caps, [...new Set(items.map((i) => i.feedback.requestId))])
+        ).map((r) => [r.request_id, r]),
       );
       const refusedFresh: { request_id: string; feedback_id: string }[] = [];
       /** New feedback that did not become its request's answer: its text goes in its own row. */
       const notAnswers: { request_id: string; feedback_id: string; body: string }[] = [];
       const answered = new Map<number, AnsweredChanges>();
       const results: (AnsweredRequest | 'duplicate' | LeveeError)[] = new Array(items.length);
-      // Rows are updated in id order (feedback for one request in arrival order): two
-      // transactions that lock rows in one order cannot deadlock on PostgreSQL.
+      // In id order, feedback for one request in arrival order (PostgreSQL: the rows were
+      // locked in id order as they were read, the order an ack locks them in).
       const idOf = (i: number) => requests.get(items[i]!.feedback.requestId)?.id ?? -1;
       const order = items.map((_, i) => i).sort((a, b) => idOf(a) - idOf(b) || a - b);
       for (const i of order) {
@@ -552,7 +552,7 @@ export class GatewayService {
           });
         results[i] = request;
       }
-      // One write per request with its last answer's changes, in id order (`order` was).
+      // One write per request with its last answer's changes.
       await updateAnswered(
         trx,
         this.caps,

@@ -489,11 +489,12 @@ export type AnsweredChanges = Pick<
 >;
 
 /**
- * Store the answers of many requests (one entry per request, in id order), one statement for
- * all. SQLite: `UPDATE … FROM (VALUES …)` — building and running a statement per row cost more
- * than the writes. PostgreSQL: `UPDATE … FROM unnest(arrays)`, its rows locked first in id order
- * (an UPDATE … FROM locks in the join's order, and two transactions locking in different orders
- * deadlock); a statement per row was a round trip per answer, most of a feedback transaction.
+ * Store the answers of many requests (one entry per request), one statement for all, on rows
+ * this transaction has locked (`findRequestsByRequestIds`: in id order; an UPDATE … FROM would lock
+ * in the join's order, and two transactions locking in different orders deadlock). SQLite:
+ * `UPDATE … FROM (VALUES …)` — building and running a statement per row cost more than the
+ * writes. PostgreSQL: `UPDATE … FROM unnest(arrays)`; a statement per row was a round trip per
+ * answer, most of a feedback transaction.
  */
 export async function updateAnswered(
   db: Db,
@@ -518,10 +519,7 @@ export async function updateAnswered(
         ${column('lease_owner')}::text[], ${column('lease_until')}::text[], ${column('updated_at')}::text[])
         as v(id, state, result, feedback, held_amount, deadline_at, last_error, executed_at, acked_at,
           lease_owner, lease_until, updated_at)
-      where r.id = v.id
-        and r.id in (select id from gateway_request where id = any(${ids}::int[]) order by id for no key update)`.execute(
-      db,
-    );
+      where r.id = v.id`.execute(db);
     return;
   }
   const values = sql.join(
@@ -699,9 +697,16 @@ const ALL_BUT_BODY = [
   ...REQUEST_COLUMNS.filter((c) => c !== 'body'),
 ] as const satisfies readonly (keyof AnsweredRequest)[];
 
-/** Requests by their request ids, without their bodies (a feedback transaction reads them per answer). */
+/**
+ * Requests by their request ids, without their bodies, for a feedback transaction that writes
+ * what it computes from them (`updateAnswered`). PostgreSQL: locked until the transaction ends,
+ * in id order (the order an ack locks them in: two orders deadlock) — read unlocked, two
+ * transactions answering one request both took it for unanswered and the second overwrote the
+ * first answer's text. SQLite: the transaction already holds the database's one write lock.
+ */
 export async function findRequestsByRequestIds(
   db: Db,
+  caps: Capabilities,
   requestIds: readonly string[],
 ): Promise<AnsweredRequest[]> {
   if (requestIds.length === 0) return [];
@@ -709,15 +714,17 @@ export async function findRequestsByRequestIds(
     db,
     `findRequestsByRequestIds:${requestIds.length}`,
     requestIds,
-    (slot) =>
-      db
+    (slot) => {
+      const query = db
         .selectFrom('gateway_request')
         .select([...ALL_BUT_BODY])
         .where(
           'request_id',
           'in',
           requestIds.map((_, i) => slot(i)),
-        ),
+        );
+      return caps.rowLocks ? query.orderBy('id').forNoKeyUpdate() : query;
+    },
   );
   return result.rows;
 }
