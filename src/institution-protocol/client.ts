@@ -265,7 +265,6 @@ export class InstitutionClient {
     // for the whole timeout per exchange, long enough to be copied and promoted by the collector.
     // undici keeps one coarse timer per connection: a timeout over a second fires up to about a
     // second late, well inside the lease's margin. A caller's own signal still aborts.
-    const timeout = options.signal ? AbortSignal.timeout(timeoutMs) : undefined;
     // A spread alone is quick; one followed by more properties is not (see newRequestRow).
     const headers: Record<string, string> = { ...signed };
     if (method === 'POST') headers['content-type'] = 'application/json';
@@ -278,7 +277,7 @@ export class InstitutionClient {
         method,
         headers,
         body: method === 'POST' ? body : undefined,
-        signal: options.signal && timeout ? AbortSignal.any([timeout, options.signal]) : undefined,
+        signal: options.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -292,7 +291,7 @@ export class InstitutionClient {
       return { kind: 'response', status: response.statusCode, json, headers: response.headers };
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).name;
-      if (timeout?.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
         return { kind: 'retry', reason: 'timeout', detail: `no answer within ${timeoutMs} ms` };
       if (options.signal?.aborted) throw error;
       return { kind: 'retry', reason: 'network', detail: `${code}: ${(error as Error).message}` };
