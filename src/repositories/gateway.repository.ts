@@ -41,6 +41,18 @@ class Slot {
   constructor(readonly index: number) {}
 }
 
+/** The values of a multi-row statement: each row's `columns` in order, row after row. */
+function columnValues<R, C extends keyof R>(rows: readonly R[], columns: readonly C[]): unknown[] {
+  return rows.flatMap((r) => columns.map((c) => r[c]));
+}
+
+/** The rows of a multi-row template: `count` rows of `columns`, each value the slot `columnValues` puts it in. */
+function slotRows(count: number, columns: readonly string[], slot: (i: number) => never): never {
+  return Array.from({ length: count }, (_, r) =>
+    Object.fromEntries(columns.map((c, i) => [c, slot(r * columns.length + i)])),
+  ) as never;
+}
+
 /** The columns `insertRequests` writes, in this order (`dispatched_by` and `id` are left to the table). */
 export const REQUEST_COLUMNS = [
   'request_id',
@@ -133,7 +145,7 @@ export async function insertRequests(db: Db, rows: readonly RequestInsert[]): Pr
   const ids: number[] = [];
   for (let from = 0; from < rows.length; from += CHUNK) {
     const chunk = rows.slice(from, from + CHUNK);
-    const values = chunk.flatMap((r) => REQUEST_COLUMNS.map((c) => r[c]));
+    const values = columnValues(chunk, REQUEST_COLUMNS);
     const result = await runTemplate<{ id: number; request_id: string }>(
       db,
       `insertRequests:${chunk.length}`,
@@ -141,11 +153,7 @@ export async function insertRequests(db: Db, rows: readonly RequestInsert[]): Pr
       (slot) =>
         db
           .insertInto('gateway_request')
-          .values(
-            chunk.map((_, r) =>
-              Object.fromEntries(REQUEST_COLUMNS.map((c, i) => [c, slot(r * REQUEST_COLUMNS.length + i)])),
-            ) as never,
-          )
+          .values(slotRows(chunk.length, REQUEST_COLUMNS, slot))
           .returning(['id', 'request_id']),
     );
     // Neither database promises RETURNING's row order: match the ids by request id.
@@ -605,7 +613,7 @@ export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]
       (a.request_id < b.request_id ? -1 : a.request_id > b.request_id ? 1 : 0) ||
       (a.feedback_id < b.feedback_id ? -1 : a.feedback_id > b.feedback_id ? 1 : 0),
   );
-  const values = sorted.flatMap((r) => FEEDBACK_COLUMNS.map((c) => r[c]));
+  const values = columnValues(sorted, FEEDBACK_COLUMNS);
   const inserted = await runTemplate<{ request_id: string; feedback_id: string }>(
     db,
     `insertFeedbackMany:${sorted.length}`,
@@ -613,11 +621,7 @@ export async function insertFeedbackMany(db: Db, rows: readonly FeedbackInsert[]
     (slot) =>
       db
         .insertInto('gateway_feedback')
-        .values(
-          sorted.map((_, r) =>
-            Object.fromEntries(FEEDBACK_COLUMNS.map((c, i) => [c, slot(r * FEEDBACK_COLUMNS.length + i)])),
-          ) as never,
-        )
+        .values(slotRows(sorted.length, FEEDBACK_COLUMNS, slot))
         .onConflict((oc) => oc.columns(['request_id', 'feedback_id']).doNothing())
         .returning(['request_id', 'feedback_id']),
   );
