@@ -178,8 +178,54 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 512): BetterSq
   });
 }
 
+/** Distinct statements a PostgreSQL connection keeps prepared (the rest are parsed and planned each time). */
+const PREPARED_PER_CONNECTION = 512;
+
+/**
+ * A PostgreSQL connection that keeps the statements it runs again prepared, as SQLite's
+ * statement cache does: Kysely sends every query as unnamed text, which the server parses and
+ * plans afresh each time — a quarter of its work on the gateway's short statements (the outbox
+ * bench: 540 → 433 µs of wall time a request). A text is prepared under a name at its second run
+ * on this connection, while fewer than PREPARED_PER_CONNECTION are, so one-off texts (an `in`
+ * list of a new length) neither pay for it nor fill the server's memory. Only texts with
+ * parameters: the others are transaction control, DDL or scripts of several statements, which
+ * the extended protocol's named statements cannot carry. The server re-plans a prepared
+ * statement by itself when a table it reads changes or gets new statistics (ANALYZE).
+ */
+class PreparingClient extends pg.Client {
+  /** Texts run on this connection: their statement's name once prepared, null after one run. */
+  private readonly seen = new Map<string, string | null>();
+  private prepared = 0;
+
+  // pg's `query` is overloaded; this override only looks at (text, values) calls, Kysely's shape.
+  override query(config: unknown, values?: unknown, callback?: unknown): never {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = this.nameOf(config);
+      if (name) return super.query({ name, text: config, values }, callback as never) as never;
+    }
+    return super.query(config as never, values as never, callback as never) as never;
+  }
+
+  private nameOf(text: string): string | undefined {
+    const known = this.seen.get(text);
+    if (known) return known;
+    if (known === undefined) {
+      // First run: remembered, not yet prepared. When the one-off texts fill the map they are
+      // forgotten together, so a statement that turns hot late still gets its second run seen.
+      if (this.seen.size >= 4 * PREPARED_PER_CONNECTION)
+        for (const [seenText, name] of this.seen) if (name === null) this.seen.delete(seenText);
+      this.seen.set(text, null);
+      return undefined;
+    }
+    if (this.prepared >= PREPARED_PER_CONNECTION) return undefined;
+    const name = `levee_${this.prepared++}`;
+    this.seen.set(text, name);
+    return name;
+  }
+}
+
 function openPostgres(url: string): Store {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, Client: PreparingClient });
   // An idle connection the server closed (restart, failover, a dropped database) is discarded by
   // the pool and replaced at the next checkout; the next query reports a real outage. Without a
   // listener, Node would turn that idle error into a crash of the whole process.

@@ -1,0 +1,82 @@
+/**
+ * PostgreSQL connections keep the statements they run again prepared (storage/database.ts): a text
+ * with parameters is prepared at its second run on a connection, never at its first, never when it
+ * has no parameters, and no connection keeps more than its bound. What a connection has prepared
+ * is the server's own view, pg_prepared_statements, read on that same connection (a transaction
+ * or `connection()` holds one).
+ */
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/storage/database.js';
+import type { Database } from '../../src/storage/schema.js';
+import { createTestDatabase, hasPostgres, type TestDatabase } from '../helpers/databases.js';
+
+const preparedTexts = async (trx: Kysely<Database>) =>
+  (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)).rows.map(
+    (r) => r.statement,
+  );
+
+describe.runIf(hasPostgres)('prepared statements on postgres', () => {
+  let database: TestDatabase;
+  let store: Store;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    store = openStore(database.url);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('prepares a text with parameters at its second run, with the same answers', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      const first = await sql<{ n: number }>`select ${41}::int + 1 as n /* twice */`.execute(trx);
+      expect(await preparedTexts(trx)).not.toContainEqual(expect.stringContaining('/* twice */'));
+      const second = await sql<{ n: number }>`select ${9}::int + 1 as n /* twice */`.execute(trx);
+      expect([first.rows[0]!.n, second.rows[0]!.n]).toEqual([42, 10]);
+      expect(await preparedTexts(trx)).toContainEqual(expect.stringContaining('/* twice */'));
+      // Prepared once, run as often as it comes.
+      const third = await sql<{ n: number }>`select ${1}::int + 1 as n /* twice */`.execute(trx);
+      expect(third.rows[0]!.n).toBe(2);
+    });
+  });
+
+  it('leaves texts without parameters to the simple protocol', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 3; i++) await sql`select 1 as one /* no parameters */`.execute(trx);
+      expect(await preparedTexts(trx)).not.toContainEqual(expect.stringContaining('/* no parameters */'));
+    });
+  });
+
+  it('keeps at most 512 statements prepared on a connection, and statements still run past that', async () => {
+    // A store of its own: the other tests' connections stay below the bound.
+    const crowded = openStore(database.url);
+    await crowded.db.transaction().execute(async (trx) => {
+      for (let round = 0; round < 2; round++)
+        for (let i = 0; i < 600; i++) {
+          const result = await sql<{ n: number }>`select ${i}::int as n, ${sql.lit(i)} as text_no`.execute(
+            trx,
+          );
+          expect(result.rows[0]!.n).toBe(i);
+        }
+      const prepared = await preparedTexts(trx);
+      expect(prepared.filter((s) => s.includes('as text_no')).length).toBeGreaterThan(400);
+      expect(prepared.length).toBeLessThanOrEqual(512);
+    });
+    await crowded.close();
+  });
+
+  it('reports a failing statement each time and leaves its connection usable', async () => {
+    await store.db.connection().execute(async (conn) => {
+      for (let i = 0; i < 3; i++)
+        await expect(sql`select * from no_such_table where id = ${i}`.execute(conn)).rejects.toThrow(
+          /no_such_table/,
+        );
+      await sql`create temporary table t_prep (id int)`.execute(conn);
+      for (let i = 0; i < 3; i++) await sql`insert into t_prep values (${i})`.execute(conn);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from t_prep`.execute(conn);
+      expect(rows[0]!.n).toBe(3);
+      expect(await preparedTexts(conn)).toContainEqual(expect.stringContaining('insert into t_prep'));
+    });
+  });
+});
