@@ -8,7 +8,7 @@
 import type { RequestDraft } from '../src/gateway/gateway.service.js';
 import { resolveFaultProfile, FaultPlan } from '../src/sim/faults.js';
 import { buildInstitutions } from '../src/sim/institutions.js';
-import { cpuMsOf, type Rig } from './_gateway-rig.js';
+import { cpuMsByCommand, cpuMsOf, cpuMsSince, machineTicks, type Rig } from './_gateway-rig.js';
 
 export interface Target {
   institution: string;
@@ -34,6 +34,10 @@ export interface LoadResult {
   readonly apiCpuMs: number;
   readonly workerCpuMs: number | undefined;
   readonly simCpuMs: number | undefined;
+  /** CPU of the PostgreSQL server's processes while the load ran (also counted on SQLite: ~0). */
+  readonly postgresCpuMs: number;
+  /** Share of all the machine's CPUs busy while the load ran (0–1), undefined without /proc. */
+  readonly machineBusy: number | undefined;
   /** Requests per institution, to draw the simulated latency of the same mix. */
   readonly institutions: readonly string[];
   /** Enqueue transactions retried because SQLite was busy. */
@@ -115,6 +119,8 @@ export async function runLoad(
   const pids = rig.workers.map((w) => w.pid);
   const workerCpu0 = pids.map(cpuMsOf);
   const simCpu0 = cpuMsOf(rig.simPid);
+  const postgres0 = cpuMsByCommand('postgres');
+  const machine0 = machineTicks();
   const started = performance.now();
   const samples: Sample[] = [];
   const elu0 = performance.eventLoopUtilization();
@@ -182,6 +188,8 @@ export async function runLoad(
   const x1 = status1.exchanges ?? { single: 0, batches: 0, batchedItems: 0 };
   const workerCpu = pids.map(cpuMsOf);
   const simCpu = cpuMsOf(rig.simPid);
+  const postgresCpuMs = cpuMsSince(postgres0, cpuMsByCommand('postgres'));
+  const machine1 = machineTicks();
   let last = started;
   const latencies: number[] = [];
   const timeline: [number, number][] = [];
@@ -211,6 +219,11 @@ export async function runLoad(
     apiCpuMs: (cpu.user + cpu.system) / 1000,
     workerCpuMs: pids.length === 0 ? 0 : w1 !== undefined && w0 !== undefined ? w1 - w0 : undefined,
     simCpuMs: simCpu !== undefined && simCpu0 !== undefined ? simCpu - simCpu0 : undefined,
+    postgresCpuMs,
+    machineBusy:
+      machine0 && machine1 && machine1.total > machine0.total
+        ? (machine1.busy - machine0.busy) / (machine1.total - machine0.total)
+        : undefined,
     institutions,
     busyRetries: counters.busyRetries,
     callbacksFailed: (callbacks1['failedAttempts'] ?? 0) - (callbacks0['failedAttempts'] ?? 0),

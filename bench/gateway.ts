@@ -216,6 +216,14 @@ async function row(
     if (r.callbacksFailed > 0) notes.push(`${r.callbacksFailed} callback deliveries failed and were resent`);
     if (r.busyRetries > 0) notes.push(`${r.busyRetries} enqueue transactions retried (SQLITE_BUSY)`);
     if (notes.length > 0) console.log(`  (${notes.join('; ')}; results ${JSON.stringify(r.results)})`);
+    // Whether the row was bound by the machine: every process's CPU (benchmark, simulator,
+    // workers, NATS, PostgreSQL) counts here, the table's columns count only some.
+    const cpuNotes: string[] = [];
+    if (r.machineBusy !== undefined)
+      cpuNotes.push(`machine ${f0(100 * r.machineBusy)} % busy over ${cpus().length} CPUs`);
+    if (database.label === 'postgres')
+      cpuNotes.push(`PostgreSQL ${f2(per(r.postgresCpuMs))} ms CPU a request`);
+    if (cpuNotes.length > 0) console.log(`  (${cpuNotes.join('; ')})`);
     const x = r.exchanges;
     if (x.batches > 0 || x.callbackBatches > 0)
       console.log(
