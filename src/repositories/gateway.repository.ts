@@ -401,11 +401,31 @@ export interface AckedRequest {
 }
 
 /**
+ * The rows of a multi-row `UPDATE … FROM`, as a table `v` with the named columns, so the rest of
+ * the statement reads the same on both databases. PostgreSQL: `unnest` of one array parameter a
+ * column (the text does not grow with the rows, and stays prepared); SQLite, which has no arrays:
+ * a `VALUES` list, its columns renamed by a select.
+ */
+function rowsTable(
+  caps: Capabilities,
+  columns: readonly (readonly [name: string, pgType: string])[],
+  rows: readonly (readonly unknown[])[],
+) {
+  const names = sql.raw(columns.map(([name]) => name).join(', '));
+  if (caps.rowLocks) {
+    const arrays = columns.map(([, pgType], c) => sql`${rows.map((row) => row[c])}::${sql.raw(pgType)}[]`);
+    return sql`unnest(${sql.join(arrays)}) as v(${names})`;
+  }
+  const renamed = sql.raw(columns.map(([name], c) => `column${c + 1} as ${name}`).join(', '));
+  const values = sql.join(rows.map((row) => sql`(${sql.join(row)})`));
+  return sql`(select ${renamed} from (values ${values})) as v`;
+}
+
+/**
  * Store acknowledgements of many leased requests in one statement, each with its own values,
  * where `owner` still holds the lease and no answer came first (state still 'sent'): the rest
- * are left as they are. Returns how many rows changed. SQLite: `UPDATE … FROM (VALUES …)`;
- * PostgreSQL: `UPDATE … FROM unnest(…)` with the rows locked in id order first, the order a
- * feedback transaction locks them in (two orders deadlock).
+ * are left as they are. Returns how many rows changed. PostgreSQL locks the rows in id order
+ * first, the order a feedback transaction locks them in (two orders deadlock).
  */
 export async function updateAcked(
   db: Db,
@@ -415,21 +435,25 @@ export async function updateAcked(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const ids = rows.map((r) => r.id);
-  const result = caps.rowLocks
-    ? await sql`update gateway_request as r set state = 'acknowledged', attempts = v.attempts,
-        sent_at = v.sent_at, acked_at = v.acked_at, lease_owner = null, lease_until = null,
-        last_error = null, updated_at = v.acked_at
-      from unnest(${ids}::int[], ${rows.map((r) => r.attempts)}::int[], ${rows.map((r) => r.sent_at)}::text[],
-        ${rows.map((r) => r.acked_at)}::text[]) as v(id, attempts, sent_at, acked_at)
-      where r.id = v.id and r.lease_owner = ${owner} and r.state = 'sent'
-        and r.id in (select id from gateway_request where id = any(${ids}::int[])
-          and lease_owner = ${owner} and state = 'sent' order by id for no key update)`.execute(db)
-    : await sql`update gateway_request set state = 'acknowledged', attempts = v.column2,
-        sent_at = v.column3, acked_at = v.column4, lease_owner = null, lease_until = null,
-        last_error = null, updated_at = v.column4
-      from (values ${sql.join(rows.map((r) => sql`(${r.id}, ${r.attempts}, ${r.sent_at}, ${r.acked_at})`))}) as v
-      where gateway_request.id = v.column1 and gateway_request.lease_owner = ${owner}
-        and gateway_request.state = 'sent'`.execute(db);
+  const v = rowsTable(
+    caps,
+    [
+      ['id', 'int'],
+      ['attempts', 'int'],
+      ['sent_at', 'text'],
+      ['acked_at', 'text'],
+    ],
+    rows.map((r) => [r.id, r.attempts, r.sent_at, r.acked_at]),
+  );
+  const lockedInOrder = caps.rowLocks
+    ? sql`and r.id in (select id from gateway_request where id = any(${ids}::int[])
+        and lease_owner = ${owner} and state = 'sent' order by id for no key update)`
+    : sql``;
+  const result = await sql`update gateway_request as r set state = 'acknowledged', attempts = v.attempts,
+      sent_at = v.sent_at, acked_at = v.acked_at, lease_owner = null, lease_until = null,
+      last_error = null, updated_at = v.acked_at
+    from ${v}
+    where r.id = v.id and r.lease_owner = ${owner} and r.state = 'sent' ${lockedInOrder}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -496,13 +520,27 @@ export type AnsweredChanges = Pick<
   | 'updated_at'
 >;
 
+/** The columns `updateAnswered` writes, with their PostgreSQL types. */
+const ANSWERED_COLUMNS = [
+  ['state', 'text'],
+  ['result', 'text'],
+  ['feedback', 'text'],
+  ['held_amount', 'bigint'],
+  ['deadline_at', 'text'],
+  ['last_error', 'text'],
+  ['executed_at', 'text'],
+  ['acked_at', 'text'],
+  ['lease_owner', 'text'],
+  ['lease_until', 'text'],
+  ['updated_at', 'text'],
+] as const satisfies readonly (readonly [keyof AnsweredChanges, string])[];
+
 /**
  * Store the answers of many requests (one entry per request), one statement for all, on rows
  * this transaction has locked (`findRequestsByRequestIds`: in id order; an UPDATE … FROM would lock
- * in the join's order, and two transactions locking in different orders deadlock). SQLite:
- * `UPDATE … FROM (VALUES …)` — building and running a statement per row cost more than the
- * writes. PostgreSQL: `UPDATE … FROM unnest(arrays)`; a statement per row was a round trip per
- * answer, most of a feedback transaction.
+ * in the join's order, and two transactions locking in different orders deadlock). A statement
+ * per row cost more than the writes on SQLite, and a round trip per answer on PostgreSQL (most
+ * of a feedback transaction).
  */
 export async function updateAnswered(
   db: Db,
@@ -514,32 +552,13 @@ export async function updateAnswered(
     await updateRequest(db, rows[0]!.id, rows[0]!.changes);
     return;
   }
-  if (caps.rowLocks) {
-    const column = <K extends keyof AnsweredChanges>(k: K) => rows.map((r) => r.changes[k]);
-    const ids = rows.map((r) => r.id);
-    await sql`update gateway_request as r set state = v.state, result = v.result, feedback = v.feedback,
-      held_amount = v.held_amount, deadline_at = v.deadline_at, last_error = v.last_error,
-      executed_at = v.executed_at, acked_at = v.acked_at, lease_owner = v.lease_owner,
-      lease_until = v.lease_until, updated_at = v.updated_at
-      from unnest(${ids}::int[], ${column('state')}::text[], ${column('result')}::text[],
-        ${column('feedback')}::text[], ${column('held_amount')}::bigint[], ${column('deadline_at')}::text[],
-        ${column('last_error')}::text[], ${column('executed_at')}::text[], ${column('acked_at')}::text[],
-        ${column('lease_owner')}::text[], ${column('lease_until')}::text[], ${column('updated_at')}::text[])
-        as v(id, state, result, feedback, held_amount, deadline_at, last_error, executed_at, acked_at,
-          lease_owner, lease_until, updated_at)
-      where r.id = v.id`.execute(db);
-    return;
-  }
-  const values = sql.join(
-    rows.map(
-      ({ id, changes: c }) =>
-        sql`(${id}, ${c.state}, ${c.result}, ${c.feedback}, ${c.held_amount}, ${c.deadline_at}, ${c.last_error}, ${c.executed_at}, ${c.acked_at}, ${c.lease_owner}, ${c.lease_until}, ${c.updated_at})`,
-    ),
+  const v = rowsTable(
+    caps,
+    [['id', 'int'], ...ANSWERED_COLUMNS],
+    rows.map(({ id, changes }) => [id, ...ANSWERED_COLUMNS.map(([name]) => changes[name])]),
   );
-  await sql`update gateway_request set state = v.column2, result = v.column3, feedback = v.column4,
-    held_amount = v.column5, deadline_at = v.column6, last_error = v.column7, executed_at = v.column8,
-    acked_at = v.column9, lease_owner = v.column10, lease_until = v.column11, updated_at = v.column12
-    from (values ${values}) as v where gateway_request.id = v.column1`.execute(db);
+  const set = sql.raw(ANSWERED_COLUMNS.map(([name]) => `${name} = v.${name}`).join(', '));
+  await sql`update gateway_request as r set ${set} from ${v} where r.id = v.id`.execute(db);
 }
 
 export async function listRequests(
