@@ -17,7 +17,7 @@ import type {
   RequestType,
 } from './schemas.js';
 import { BATCH_PATH, REQUEST_TYPES } from './schemas.js';
-import { type Signer, signRequestAsync } from './signing.js';
+import { headerList, type Signer, signRequestAsync } from './signing.js';
 import { validateRequest } from './validate.js';
 
 export interface InstitutionEndpoint {
@@ -265,9 +265,6 @@ export class InstitutionClient {
     // for the whole timeout per exchange, long enough to be copied and promoted by the collector.
     // undici keeps one coarse timer per connection: a timeout over a second fires up to about a
     // second late, well inside the lease's margin. A caller's own signal still aborts.
-    // A spread alone is quick; one followed by more properties is not (see newRequestRow).
-    const headers: Record<string, string> = { ...signed };
-    if (method === 'POST') headers['content-type'] = 'application/json';
     try {
       // The dispatcher's own request(): undici's top-level request() parses the URL again and
       // copies its options after a spread (slow on Node 20) for every exchange.
@@ -275,7 +272,7 @@ export class InstitutionClient {
         origin: url.origin,
         path,
         method,
-        headers,
+        headers: headerList(signed, method === 'POST'),
         body: method === 'POST' ? body : undefined,
         signal: options.signal,
         headersTimeout: timeoutMs,

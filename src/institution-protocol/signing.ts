@@ -45,6 +45,21 @@ export interface SignedHeaders {
   'idempotency-key'?: string;
 }
 
+/**
+ * Signed headers, and the JSON content type of a message with a body, as undici's flat
+ * [name, value, …] list (what undici would make of an object itself, after more checks): how
+ * Levee's client and the simulator's callbacks send them.
+ */
+export function headerList(signed: SignedHeaders, withJsonBody: boolean): string[] {
+  const list: string[] = [];
+  for (const name of Object.keys(signed) as (keyof SignedHeaders)[]) {
+    const value = signed[name];
+    if (value !== undefined) list.push(name, value);
+  }
+  if (withJsonBody) list.push('content-type', 'application/json');
+  return list;
+}
+
 export interface CanonicalParts {
   method: string;
   path: string;

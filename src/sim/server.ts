@@ -26,9 +26,9 @@ import {
 } from '../institution-protocol/schemas.js';
 import {
   createSigner,
+  headerList,
   Keyring,
   type Signer,
-  type SignedHeaders,
   signRequestAsync,
   verifySignature,
   verifySignatureAsync,
@@ -243,7 +243,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
         origin: callbackOrigin,
         path: callbackPath,
         method: 'POST',
-        headers: headerList(headers),
+        headers: headerList(headers, true),
         body,
         // Not AbortSignal.timeout: that kept a signal and a timer alive for 5 s per callback, and
         // at 2,000 req/s they outlived young-generation collections (copied, then promoted).
@@ -646,18 +646,4 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       await callbackAgent.close();
     },
   };
-}
-
-/**
- * Signed headers plus the content type as undici's flat [name, value, …] list (what it would make
- * of an object itself, after more checks), in the object's order.
- */
-function headerList(signed: SignedHeaders): string[] {
-  const list: string[] = [];
-  for (const name of Object.keys(signed) as (keyof SignedHeaders)[]) {
-    const value = signed[name];
-    if (value !== undefined) list.push(name, value);
-  }
-  list.push('content-type', 'application/json');
-  return list;
 }
