@@ -40,8 +40,6 @@ export interface LoadResult {
   readonly machineBusy: number | undefined;
   /** Requests per institution, to draw the simulated latency of the same mix. */
   readonly institutions: readonly string[];
-  /** Enqueue transactions retried because SQLite was busy. */
-  readonly busyRetries: number;
   /** Callback deliveries the simulator saw fail (non-2xx or no answer) and will resend. */
   readonly callbacksFailed: number;
   /** Request exchanges the simulator served (single, batches, items in batches) and callback batches sent. */
@@ -109,7 +107,6 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const { ctx } = rig;
   const { done, results } = clock.begin();
-  const counters = { busyRetries: 0 };
   const status0 = (await rig.sim.status()) as SimCounters;
   const callbacks0 = status0.callbacks;
   const committed = new Map<string, number>();
@@ -147,25 +144,25 @@ export async function runLoad(
       }
     }
     const to = Math.min(options.requests, from + options.batch);
-    const rows = await withBusyRetry(counters, () =>
-      ctx.store.db.transaction().execute(async (trx) => {
-        // The whole batch in one call, as a workflow writing many requests at once does
-        // (DisposalService's runs): one lookup of the addressed institutions, one multi-row insert.
-        const inputs = [];
-        for (let i = from; i < to; i++) {
-          const target = targets[(offset + i) % targets.length]!;
-          institutions.push(target.institution);
-          inputs.push({
-            caseId: null,
-            institution: target.institution,
-            draft: draftOf(target, offset + i),
-            reason: 'gateway benchmark',
-            createdBy: 'bench',
-          });
-        }
-        return ctx.gateway.enqueueMany(trx, inputs);
-      }),
-    );
+    // SQLite beside JetStream workers: the transaction waits for the write lock as it begins
+    // (storage/database.ts), so reading before writing no longer fails with SQLITE_BUSY_SNAPSHOT.
+    const rows = await ctx.store.db.transaction().execute(async (trx) => {
+      // The whole batch in one call, as a workflow writing many requests at once does
+      // (DisposalService's runs): one lookup of the addressed institutions, one multi-row insert.
+      const inputs = [];
+      for (let i = from; i < to; i++) {
+        const target = targets[(offset + i) % targets.length]!;
+        institutions.push(target.institution);
+        inputs.push({
+          caseId: null,
+          institution: target.institution,
+          draft: draftOf(target, offset + i),
+          reason: 'gateway benchmark',
+          createdBy: 'bench',
+        });
+      }
+      return ctx.gateway.enqueueMany(trx, inputs);
+    });
     const at = performance.now();
     for (const row of rows) committed.set(row.requestId, at);
     ctx.gateway.kick(rows.map((r) => r.id));
@@ -225,7 +222,6 @@ export async function runLoad(
         ? (machine1.busy - machine0.busy) / (machine1.total - machine0.total)
         : undefined,
     institutions,
-    busyRetries: counters.busyRetries,
     callbacksFailed: (callbacks1['failedAttempts'] ?? 0) - (callbacks0['failedAttempts'] ?? 0),
     exchanges: {
       single: x1.single - x0.single,
@@ -234,24 +230,6 @@ export async function runLoad(
       callbackBatches: (callbacks1['batches'] ?? 0) - (callbacks0['batches'] ?? 0),
     },
   };
-}
-
-/**
- * SQLite with several writing processes (JetStream workers) can refuse a transaction that read
- * before it wrote (SQLITE_BUSY_SNAPSHOT) or wait past busy_timeout: a workflow would retry the
- * transaction, so the load does too, and counts it.
- */
-async function withBusyRetry<T>(counters: { busyRetries: number }, run: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (!code.startsWith('SQLITE_BUSY') || attempt >= 20) throw error;
-      counters.busyRetries++;
-      await sleep(5 + Math.random() * 20);
-    }
-  }
 }
 
 /**

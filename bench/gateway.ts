@@ -214,7 +214,6 @@ async function row(
       notes.push(`${r.lateBatches} enqueue transactions started late, worst by ${f0(r.worstLagMs)} ms`);
     if (r.completed < r.requests) notes.push(`only ${r.completed} of ${r.requests} answered`);
     if (r.callbacksFailed > 0) notes.push(`${r.callbacksFailed} callback deliveries failed and were resent`);
-    if (r.busyRetries > 0) notes.push(`${r.busyRetries} enqueue transactions retried (SQLITE_BUSY)`);
     if (notes.length > 0) console.log(`  (${notes.join('; ')}; results ${JSON.stringify(r.results)})`);
     // Whether the row was bound by the machine: every process's CPU (benchmark, simulator,
     // workers, NATS, PostgreSQL) counts here, the table's columns count only some.

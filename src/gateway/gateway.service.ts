@@ -451,9 +451,8 @@ export class GatewayService {
   >((items) => this.storeFeedback(items));
 
   /**
-   * One transaction for many feedbacks. It begins with a write (on SQLite a transaction that
-   * reads first fails at once with SQLITE_BUSY_SNAPSHOT when another process committed in
-   * between; a first write waits for the lock instead): all feedback rows, new ones returned.
+   * One transaction for many feedbacks. It begins with all the feedback rows, new ones returned
+   * (PostgreSQL: inserted in key order before any request is locked, see insertFeedbackMany).
    * Refused ones are deleted again before the commit. Results in the order of `items`: the
    * request row as the transaction left it, 'duplicate', or the refusal.
    */

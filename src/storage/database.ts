@@ -7,7 +7,16 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 import { LeveeError } from '../core/errors.js';
 import type { Database } from './schema.js';
@@ -61,7 +70,9 @@ function openSqlite(path: string, options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   const checkpointer =
     options.walCheckpointer && path !== ':memory:' ? startCheckpointer(sqlite, path) : undefined;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     db,
     capabilities: { dialect: 'sqlite', autoIdType: 'integer primary key autoincrement', rowLocks: false },
@@ -73,6 +84,30 @@ function openSqlite(path: string, options: StoreOptions): Store {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Kysely's SQLite dialect with transactions that begin IMMEDIATE: a transaction takes the write
+ * lock when it begins, waiting for it (busy_timeout) while another process writes. A deferred
+ * transaction that reads first and writes after another process has committed fails at its first
+ * write with SQLITE_BUSY_SNAPSHOT, at once and without waiting — what happened to enqueues (they
+ * look up institutions first) beside a `levee gateway worker` on the same file. Within one
+ * process it changes nothing: Kysely runs one query at a time on SQLite's one connection.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(this.settings);
+  }
+}
+
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /** How often the checkpointer copies committed pages from the WAL into the database file, ms. */
