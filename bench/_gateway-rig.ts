@@ -184,17 +184,48 @@ export async function startRig(options: {
 
 const TICKS_PER_SECOND = 100;
 
-/** User + system CPU of a process so far, ms. */
-export function cpuMsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+interface ProcessStat {
+  readonly pid: number;
+  readonly command: string;
+  readonly parent: number;
+  /** User + system CPU so far, ms. */
+  readonly cpuMs: number;
+}
+
+/** One process's /proc/<pid>/stat, or undefined once it is gone (or without /proc). */
+function statOf(pid: number): ProcessStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After "pid (comm) ": state is field 0, utime 11, stime 12.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    // After "pid (comm) ": state is field 0, the parent 1, utime 11, stime 12.
+    return {
+      pid,
+      command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      parent: Number(fields[1]),
+      cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND,
+    };
   } catch {
     return undefined;
   }
+}
+
+/** Every process's stat (empty without /proc). */
+function allStats(): ProcessStat[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const stat = /^\d+$/.test(entry) ? statOf(Number(entry)) : undefined;
+    return stat ? [stat] : [];
+  });
+}
+
+/** User + system CPU of a process so far, ms. */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : statOf(pid)?.cpuMs;
 }
 
 /**
@@ -202,25 +233,7 @@ export function cpuMsOf(pid: number | undefined): number | undefined {
  * all `postgres`), by pid. Empty where /proc is missing.
  */
 export function cpuMsByCommand(command: string): Map<number, number> {
-  const byPid = new Map<number, number>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return byPid;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return byPid;
+  return new Map(allStats().flatMap((s) => (s.command === command ? [[s.pid, s.cpuMs] as const] : [])));
 }
 
 /** CPU the processes of `before`'s command spent since: new pids count whole, ended ones are lost. */
@@ -245,22 +258,7 @@ export function machineTicks(): { busy: number; total: number } | undefined {
 
 /** Pids whose parent is this process. */
 export function childPids(): number[] {
-  const pids: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return pids;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
+  return allStats()
+    .filter((s) => s.parent === process.pid)
+    .map((s) => s.pid);
 }
