@@ -225,7 +225,10 @@ const PREPARED_PER_CONNECTION = 512;
  * list of a new length) neither pay for it nor fill the server's memory. Only texts with
  * parameters: the others are transaction control, DDL or scripts of several statements, which
  * the extended protocol's named statements cannot carry. The server re-plans a prepared
- * statement by itself when a table it reads changes or gets new statistics (ANALYZE).
+ * statement by itself when a table it reads changes or gets new statistics (ANALYZE), but refuses
+ * one whose result columns changed ("cached plan must not change result type"): texts with a `*`
+ * (`select *`, `returning *`, whose columns grow when a newer version of Levee migrates the
+ * schema under a running one) are never prepared; explicit column lists keep their result type.
  */
 class PreparingClient extends pg.Client {
   /** Texts run on this connection: their statement's name once prepared, null after one run. */
@@ -234,7 +237,7 @@ class PreparingClient extends pg.Client {
 
   // pg's `query` is overloaded; this override only looks at (text, values) calls, Kysely's shape.
   override query(config: unknown, values?: unknown, callback?: unknown): never {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && !config.includes('*')) {
       const name = this.nameOf(config);
       if (name) return super.query({ name, text: config, values }, callback as never) as never;
     }
