@@ -228,7 +228,8 @@ const PREPARED_PER_CONNECTION = 512;
  * statement by itself when a table it reads changes or gets new statistics (ANALYZE), but refuses
  * one whose result columns changed ("cached plan must not change result type"): texts with a `*`
  * (`select *`, `returning *`, whose columns grow when a newer version of Levee migrates the
- * schema under a running one) are never prepared; explicit column lists keep their result type.
+ * schema under a running one) are never prepared; a list of named columns keeps its result type
+ * unless a migration changes one of those columns' type.
  */
 class PreparingClient extends pg.Client {
   /** Texts run on this connection: their statement's name once prepared, null after one run. */
