@@ -215,6 +215,10 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 512): BetterSq
 
 /** Distinct statements a PostgreSQL connection keeps prepared (the rest are parsed and planned each time). */
 const PREPARED_PER_CONNECTION = 512;
+/** Longer texts are never prepared (nor remembered): what a connection keeps stays a few MB at most. */
+const PREPARED_TEXT_MAX = 16_384;
+/** Server errors after which a prepared statement cannot run again: its plan's result type changed; it is gone. */
+const BROKEN_STATEMENT = new Set(['0A000', '26000']);
 
 /**
  * A PostgreSQL connection that keeps the statements it runs again prepared, as SQLite's
@@ -224,23 +228,37 @@ const PREPARED_PER_CONNECTION = 512;
  * on this connection, while fewer than PREPARED_PER_CONNECTION are, so one-off texts (an `in`
  * list of a new length) neither pay for it nor fill the server's memory. Only texts with
  * parameters: the others are transaction control, DDL or scripts of several statements, which
- * the extended protocol's named statements cannot carry. The server re-plans a prepared
- * statement by itself when a table it reads changes or gets new statistics (ANALYZE), but refuses
- * one whose result columns changed ("cached plan must not change result type"): texts with a `*`
- * (`select *`, `returning *`, whose columns grow when a newer version of Levee migrates the
- * schema under a running one) are never prepared; a list of named columns keeps its result type
- * unless a migration changes one of those columns' type.
+ * the extended protocol's named statements cannot carry.
+ *
+ * The server re-plans a prepared statement by itself when a table it reads changes or gets new
+ * statistics (ANALYZE), but refuses one whose result columns changed ("cached plan must not
+ * change result type"): texts with a `*` (`select *`, `returning *`, whose columns grow when a
+ * newer Levee migrates the schema under a running one) are never prepared. A statement that
+ * fails that way, or that pg could not send (a value it cannot serialise; pg then closes the
+ * statement but still takes it for prepared), is retired: its name is never used again and its
+ * text runs unnamed from then on. Other errors (a constraint, bad data) leave it prepared.
  */
 class PreparingClient extends pg.Client {
-  /** Texts run on this connection: their statement's name once prepared, null after one run. */
-  private readonly seen = new Map<string, string | null>();
+  /** Texts run on this connection: their statement's name once prepared, null after one run, false once retired. */
+  private readonly seen = new Map<string, string | null | false>();
   private prepared = 0;
 
-  // pg's `query` is overloaded; this override only looks at (text, values) calls, Kysely's shape.
+  // pg's `query` is overloaded; this override only names Kysely's (text, values) calls, promise form.
   override query(config: unknown, values?: unknown, callback?: unknown): never {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && !config.includes('*')) {
+    if (
+      typeof config === 'string' &&
+      callback === undefined &&
+      Array.isArray(values) &&
+      values.length > 0 &&
+      config.length <= PREPARED_TEXT_MAX &&
+      !config.includes('*')
+    ) {
       const name = this.nameOf(config);
-      if (name) return super.query({ name, text: config, values }, callback as never) as never;
+      if (name)
+        return (super.query({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => {
+          this.retireIfBroken(config, name, error);
+          throw error;
+        }) as never;
     }
     return super.query(config as never, values as never, callback as never) as never;
   }
@@ -248,6 +266,7 @@ class PreparingClient extends pg.Client {
   private nameOf(text: string): string | undefined {
     const known = this.seen.get(text);
     if (known) return known;
+    if (known === false) return undefined;
     if (known === undefined) {
       // First run: remembered, not yet prepared. When the one-off texts fill the map they are
       // forgotten together, so a statement that turns hot late still gets its second run seen.
@@ -260,6 +279,18 @@ class PreparingClient extends pg.Client {
     const name = `levee_${this.prepared++}`;
     this.seen.set(text, name);
     return name;
+  }
+
+  /** A client-side failure has no SQLSTATE; a server one has its code. */
+  private retireIfBroken(text: string, name: string, error: unknown): void {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && !BROKEN_STATEMENT.has(code)) return;
+    this.seen.set(text, false);
+    // pg's own record, so that nothing takes the name for prepared (the server may still hold it:
+    // left there, never used; a connection retires few statements).
+    const connection = (this as unknown as { connection: { parsedStatements: Record<string, string> } })
+      .connection;
+    delete connection.parsedStatements[name];
   }
 }
 
