@@ -28,7 +28,6 @@
  * institutions).
  */
 import { cpus } from 'node:os';
-import { sql } from 'kysely';
 import { readFileSync } from 'node:fs';
 import {
   FeedbackClock,
@@ -45,6 +44,7 @@ import { buildInstitutions } from '../src/sim/institutions.js';
 import {
   childPids,
   cpuMsOf,
+  gatherOutboxStatistics,
   type Database,
   type Mode,
   natsAvailable,
@@ -190,11 +190,7 @@ async function row(
     // seconds to drain (p99 130–330 ms in the first 3 s, ~30 ms with a paced warm-up).
     if (sizes.warmup > 0)
       await runLoad(rig, clock, targets, { requests: sizes.warmup, batch: sizes.batch, rate });
-    // Statistics for the planner, as autovacuum would have gathered by now (it is off on the CI
-    // machines' server): without them PostgreSQL leases by a bitmap scan that visits every dead
-    // index entry of the requests before (see bench/outbox.ts).
-    if (database.label === 'postgres')
-      await sql`analyze gateway_request, gateway_feedback`.execute(rig.ctx.store.db);
+    await gatherOutboxStatistics(rig.ctx);
     const r = await runLoad(rig, clock, targets, {
       requests: sizes.requests,
       batch: sizes.batch,

@@ -14,14 +14,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { loadConfig } from '../src/core/config.js';
 import { createContext, type LeveeContext } from '../src/context.js';
 import type { Feedback } from '../src/institution-protocol/schemas.js';
 import { claimDue, updateAcked } from '../src/repositories/gateway.repository.js';
 import { buildInstitutions } from '../src/sim/institutions.js';
 import { simKeysFile } from '../src/sim/keys.js';
-import { postgresDatabase, sqliteDatabase } from './_gateway-rig.js';
+import { gatherOutboxStatistics, postgresDatabase, sqliteDatabase } from './_gateway-rig.js';
 
 function arg(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
@@ -73,12 +72,7 @@ export async function main(args: string[]): Promise<void> {
         );
         const codes = institutions.map((i) => i.code);
         await cycle(ctx, codes, requests / 4, batch, 0);
-        // What autovacuum has done by then on a server that runs it (every production one; this
-        // machine's CI PostgreSQL has it off): without statistics the planner takes the outbox's
-        // statements for ones that match a few rows and picks bitmap scans, which visit every
-        // dead row the earlier requests left (7 ms for a claim of 20 after 5,000 requests).
-        if (ctx.store.capabilities.dialect === 'postgres')
-          await sql`analyze gateway_request, gateway_feedback`.execute(ctx.store.db);
+        await gatherOutboxStatistics(ctx);
         results.push(await cycle(ctx, codes, requests, batch, requests / 4));
       } finally {
         await ctx.close();

@@ -352,9 +352,9 @@ export async function claimDue(
 }
 
 /**
- * Lease the named requests that are still due (JetStream deliveries that arrived together): the
- * `claimOne` condition for each, one statement. PostgreSQL skips rows another dispatcher is
- * leasing at this moment (it has them).
+ * Lease the named requests that are still due (JetStream deliveries that arrived together):
+ * queued and due, or sent with a lease that ran out; one statement. PostgreSQL skips rows another
+ * dispatcher is leasing at this moment (it has them).
  */
 export async function claimMany(
   db: Db,
